@@ -1,0 +1,315 @@
+"""The `vault-tool` command line: a thin adapter over load -> compute -> render.
+
+Like git, every command works on the vault in the current folder, or the one
+named with `-C PATH`, and every path option is relative to that folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .convert import DURATION_RE, nearest
+from .followups import due_within, follow_up, is_going_cold, last_contact
+from .i18n import text_table, tr
+from .messages import format_problem
+from .model import Duration, Vault
+from .records import customer_dict, due_dict, problem_dict
+from .vault import is_vault, load_vault
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_NO_VAULT = 0, 1, 2
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-02", param, ctx)
+
+
+class DurationType(click.ParamType):
+    name = "DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Duration:
+        if isinstance(value, Duration):
+            return value
+        match = DURATION_RE.match(str(value))
+        if not match:
+            self.fail(f"{value!r} is not a duration; write e.g. 7d, 2w, 3m or 1y", param, ctx)
+        return Duration(int(match.group(1)), match.group(2))  # type: ignore[arg-type]
+
+
+def today_option(func: F) -> F:
+    return click.option(
+        "--today", type=DateType(), default=None,
+        help="Take this date as today (default: the local date). Same vault + same date "
+             "= same output.",
+    )(func)
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help="Readable text, or JSON for scripts.",
+    )(func)
+
+
+def find_root(start: Path) -> Path | None:
+    """The vault: START itself, or the nearest folder above it with a vault.yml."""
+    if is_vault(start):
+        return start
+    for parent in start.resolve().parents:
+        if (parent / "vault.yml").is_file():
+            return parent
+    return None
+
+
+def open_vault(ctx: click.Context, today: date | None) -> tuple[Vault, Path, date]:
+    start: Path = ctx.obj["dir"]
+    root = find_root(start)
+    if root is None:
+        click.echo(
+            f"vault-tool: {start} is not a vault: it has no vault.yml and no customers/ folder.\n"
+            "Run vault-tool in your vault's folder, or name it with -C PATH.", err=True,
+        )
+        ctx.exit(EXIT_NO_VAULT)
+    when = today or date.today()
+    return load_vault(root, when), root, when
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "directory", default=".", metavar="PATH", type=click.Path(file_okay=False),
+              help="Run as if vault-tool was started in PATH (the vault's folder).")
+@click.version_option(__version__, prog_name="vault-tool")
+@click.pass_context
+def cli(ctx: click.Context, directory: str) -> None:
+    """A plain-text CRM: customers are Markdown notes with YAML front matter.
+
+    \b
+    vault-tool check              find every mistake in the vault
+    vault-tool due                who to contact today and this week
+    vault-tool show ID            one customer as vault-tool understands it
+    vault-tool build              render the HTML dashboard into site/
+    """
+    ctx.obj = {"dir": Path(directory)}
+
+
+@cli.command()
+@format_option
+@today_option
+@click.pass_context
+def check(ctx: click.Context, fmt: str, today: date | None) -> None:
+    """Validate every note and vault.yml, and print every problem.
+
+    Each problem prints as `path:line:col: severity: message [code]`, which
+    editors can jump to. JSON is a list of {path, line, column, severity, code,
+    message}. Exit status: 0 without errors (warnings allowed), 1 with errors,
+    2 when there is no readable vault.
+
+    \b
+    Examples:
+      vault-tool check
+      vault-tool -C ~/customers check --format json
+    """
+    vault, _, _ = open_vault(ctx, today)
+    locale = vault.settings.locale
+    if fmt == "json":
+        _print_json([problem_dict(p, locale) for p in vault.problems])
+    else:
+        for problem in vault.problems:
+            click.echo(format_problem(problem, locale))
+        click.echo(tr(locale, "check_summary").format(
+            customers=len(vault.customers), errors=vault.error_count,
+            warnings=vault.warning_count), err=True)
+    ctx.exit(EXIT_PROBLEMS if vault.error_count else EXIT_OK)
+
+
+@cli.command()
+@click.option("--within", type=DurationType(), default="7d", show_default=True,
+              help="Also list what falls due from today up to today + this duration.")
+@click.option("--owner", default=None, help="Only this owner's customers.")
+@format_option
+@today_option
+@click.pass_context
+def due(ctx: click.Context, within: Duration, owner: str | None, fmt: str,
+        today: date | None) -> None:
+    """List follow-ups that are overdue or due soon, oldest first.
+
+    A customer is due on its `next_follow_up`, or else on its last contact
+    (or `created`) plus its cadence. JSON is a list of {id, name, owner, due,
+    reason, days_overdue, follow_up, path}, sorted by due date, then id;
+    days_overdue is 0 for follow-ups not yet overdue.
+
+    \b
+    Examples:
+      vault-tool due
+      vault-tool due --within 2w --owner alice
+      vault-tool due --format json --today 2026-11-23
+    """
+    vault, _, when = open_vault(ctx, today)
+    items = due_within(vault, when, within, owner)
+    if fmt == "json":
+        _print_json([due_dict(i, when) for i in items])
+        return
+    locale = vault.settings.locale
+    if not items:
+        click.echo(tr(locale, "nothing_due").format(within=within))
+        return
+    header = [tr(locale, k) for k in ("due", "overdue_days", "customer", "owner", "next_step")]
+    rows = [[i.due.isoformat(), str(i.days_overdue(when) or ""), f"{i.customer.name} ({i.customer.id})",
+             i.customer.owner or "", i.customer.follow_up or tr(locale, f"reason_{i.follow_up.reason}")]
+            for i in items]
+    click.echo(text_table(header, rows))
+    if vault.error_count:
+        click.echo(tr(locale, "errors_hint").format(errors=vault.error_count), err=True)
+
+
+@cli.command()
+@click.argument("customer_id", metavar="ID")
+@format_option
+@today_option
+@click.pass_context
+def show(ctx: click.Context, customer_id: str, fmt: str, today: date | None) -> None:
+    """Show one customer as vault-tool understands it.
+
+    Prints the fields as parsed, the log, the last contact and the next
+    follow-up. ID is the file name without `.md` (e.g. `acme` for
+    customers/acme.md, `上海华联` for customers/上海华联.md).
+
+    \b
+    Examples:
+      vault-tool show acme
+      vault-tool show 上海华联 --format json
+    """
+    vault, _, when = open_vault(ctx, today)
+    customer = vault.customer(customer_id)
+    locale = vault.settings.locale
+    if customer is None:
+        suggestion = nearest(customer_id, [c.id for c in vault.customers])
+        message = tr(locale, "no_such_customer").format(id=customer_id)
+        if suggestion:
+            message += " " + tr(locale, "did_you_mean").format(suggestion=suggestion)
+        for problem in vault.problems:
+            if Path(problem.path).stem == customer_id and problem.severity == "error":
+                click.echo(format_problem(problem, locale), err=True)
+        click.echo(f"vault-tool: {message}", err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    record = customer_dict(customer, vault.settings, when)
+    problems = [p for p in vault.problems if p.path == customer.path]
+    if fmt == "json":
+        record["problems"] = [problem_dict(p, locale) for p in problems]
+        _print_json(record)
+        return
+    _print_customer(record, locale)
+    for problem in problems:
+        click.echo(format_problem(problem, locale), err=True)
+
+
+def _print_customer(record: dict[str, Any], locale: str) -> None:
+    fields = record["fields"]
+    click.echo(f"{fields.get('name', record['id'])}  ({record['id']}, {record['path']})")
+    for key, value in fields.items():
+        if key == "name":
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            click.echo(f"  {key}:")
+            for item in value:
+                click.echo("    - " + ", ".join(f"{k}: {v}" for k, v in item.items()))
+        elif isinstance(value, list):
+            click.echo(f"  {key}: {', '.join(map(str, value))}")
+        else:
+            click.echo(f"  {key}: {value}")
+    click.echo(f"  {tr(locale, 'last_contact')}: {record['last_contact'] or '-'}")
+    plan = record["follow_up"]
+    if plan is None:
+        click.echo(f"  {tr(locale, 'next_follow_up')}: {tr(locale, 'closed')}")
+    else:
+        reason = tr(locale, f"reason_{plan['reason']}") if plan["reason"] else tr(locale, "no_plan")
+        click.echo(f"  {tr(locale, 'next_follow_up')}: {plan['due'] or '-'} ({reason})")
+    if record["going_cold"]:
+        click.echo(f"  {tr(locale, 'going_cold')}")
+    if record["log"]:
+        click.echo(f"  {tr(locale, 'log')}:")
+        for entry in record["log"]:
+            click.echo(f"    {entry['date']} {entry['channel']}: {entry['text']}")
+
+
+@cli.command()
+@click.option("-o", "--output", default=None, metavar="DIR",
+              help="Write the dashboard here (default: site/ in the vault).")
+@click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) if the vault has errors.")
+@today_option
+@click.pass_context
+def build(ctx: click.Context, output: str | None, strict: bool, today: date | None) -> None:
+    """Render the HTML dashboard: customers, follow-ups, one page per customer, problems.
+
+    A vault with errors still builds: broken files are listed on the problems
+    page. The same vault and --today give byte-identical files.
+
+    \b
+    Examples:
+      vault-tool build
+      vault-tool build -o /tmp/dashboard --today 2026-11-23
+      vault-tool build --strict      # for CI: refuse a vault with errors
+    """
+    from .build import BuildRefused, build_site
+
+    vault, root, when = open_vault(ctx, today)
+    locale = vault.settings.locale
+    for problem in vault.problems:
+        if problem.severity == "error":
+            click.echo(format_problem(problem, locale), err=True)
+    if strict and vault.error_count:
+        click.echo(tr(locale, "strict_refused").format(errors=vault.error_count), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    target = ctx.obj["dir"] / output if output else root / "site"
+    try:
+        result = build_site(vault, target, when)
+    except BuildRefused as exc:
+        click.echo(f"vault-tool: {exc}", err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    click.echo(tr(locale, "built").format(
+        pages=result.pages, written=result.written, removed=result.removed, out=target,
+        errors=vault.error_count, warnings=vault.warning_count))
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches a user."""
+    try:
+        cli.main(prog_name="vault-tool", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        click.echo("", err=True)
+        sys.exit(130)
+    except BrokenPipeError:  # `vault-tool due | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_PROBLEMS)
+    except Exception as exc:  # the last line of defence: report, don't dump
+        if os.environ.get("VAULT_TOOL_DEBUG"):
+            raise
+        click.echo(f"vault-tool: internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in vault-tool. Set VAULT_TOOL_DEBUG=1 to see the details, "
+                   "and please report it.", err=True)
+        sys.exit(70)
+
+
+_ = (follow_up, is_going_cold, last_contact)

@@ -1,0 +1,135 @@
+"""The interaction log: dated list items under the log heading of a note.
+
+    ## Log
+    - 2026-11-02 call: asked for a quote
+    - 2026-10-20 visit: saw the new showroom
+
+The heading may be any level; the section ends at the next heading of the same
+or a higher level. Items are found with the Markdown parser, so a date inside a
+code block or a nested list is not mistaken for an entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from markdown_it.token import Token
+
+from . import markdown
+from .model import Interaction, Problem, Settings
+
+ENTRY_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?=[\s:：]|$)")
+DATE_LIKE = re.compile(r"^\d{2,4}\s*[-/.年]\s*\d{1,2}")
+CHANNEL = re.compile(r"^\s+([^\s:：]+)\s*[:：]\s*(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Item:
+    content: str
+    line_index: int  # 0-based line in the body
+
+
+def read_log(
+    body: str, body_line: int, settings: Settings, path: str, today: date
+) -> tuple[tuple[Interaction, ...], list[Problem]]:
+    """The dated entries of the log, and a problem for each line that is not one."""
+    lines = body.split("\n")
+    entries: list[Interaction] = []
+    problems: list[Problem] = []
+    for item in _log_items(markdown.parse(body), settings.log_headings):
+        source = lines[item.line_index] if item.line_index < len(lines) else ""
+        line = body_line + item.line_index
+        entry = _read_entry(item.content, source, line, settings, path, problems)
+        if entry is None:
+            continue
+        if entry.date > today:
+            problems.append(Problem.warning(path, line, _column(source, item.content), "future-log-date",
+                                            date=entry.date.isoformat(), today=today.isoformat()))
+        entries.append(entry)
+    return tuple(entries), problems
+
+
+def _log_items(tokens: list[Token], headings: tuple[str, ...]) -> list[_Item]:
+    """Top-level list items inside every section whose heading is a log heading."""
+    wanted = {h.casefold() for h in headings}
+    items: list[_Item] = []
+    section_level: int | None = None
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            title = tokens[index + 1].content.strip().casefold()
+            if title in wanted:
+                section_level = level
+            elif section_level is not None and level <= section_level:
+                section_level = None
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open" and depth == 1 and section_level is not None:
+            item = _first_inline(tokens, index)
+            if item is not None and token.map is not None:
+                items.append(_Item(item, token.map[0]))
+    return items
+
+
+def _first_inline(tokens: list[Token], start: int) -> str | None:
+    """The text of a list item's first paragraph, if it begins with one."""
+    if start + 2 < len(tokens) and tokens[start + 1].type == "paragraph_open":
+        return tokens[start + 2].content
+    return None
+
+
+def _column(source: str, content: str) -> int:
+    head = content.split("\n", 1)[0][:12]
+    found = source.find(head) if head else -1
+    return found + 1 if found >= 0 else 1
+
+
+def _read_entry(
+    content: str, source: str, line: int, settings: Settings, path: str, problems: list[Problem]
+) -> Interaction | None:
+    column = _column(source, content)
+    match = ENTRY_DATE.match(content)
+    if match is None:
+        code = "log-date-format" if DATE_LIKE.match(content) else "log-undated"
+        first = content.split("\n", 1)[0]
+        if code == "log-date-format":
+            problems.append(Problem.error(path, line, column, code, text=first[:40]))
+        else:
+            problems.append(Problem.warning(path, line, column, code, text=first[:40]))
+        return None
+    try:
+        when = date(*(int(g) for g in match.groups()))
+    except ValueError:
+        problems.append(Problem.error(path, line, column, "impossible-date", key="log",
+                                      value=match.group(0)))
+        return None
+    rest = CHANNEL.match(content[match.end():])
+    if rest is None:
+        problems.append(Problem.error(path, line, column, "log-no-channel",
+                                      date=match.group(0), channels=", ".join(settings.channels)))
+        return None
+    word, text = rest.group(1), " ".join(rest.group(2).split())
+    channel = resolve_channel(word, settings)
+    if channel is None:
+        from .convert import nearest
+
+        problems.append(Problem.error(
+            path, line, column + match.end() + content[match.end():].find(word), "unknown-channel",
+            key="channel", value=word, choices=", ".join(settings.channels),
+            suggestion=nearest(word, settings.channels) or "",
+        ))
+        return None
+    return Interaction(when, channel, text, line)
+
+
+def resolve_channel(word: str, settings: Settings) -> str | None:
+    """A declared channel, matched without regard to case, or a Chinese alias of one."""
+    for channel in settings.channels:
+        if channel.casefold() == word.casefold():
+            return channel
+    return dict(settings.channel_aliases).get(word)

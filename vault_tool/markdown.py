@@ -1,0 +1,50 @@
+"""The one configured Markdown parser: CommonMark, raw HTML off, safe links only.
+
+Notes are untrusted input. With `html` off, markdown-it escapes any tag a note
+contains; `validateLink` keeps only link schemes that cannot run code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def is_safe_url(url: str) -> bool:
+    """True for relative links and the allow-listed schemes.
+
+    Control characters and whitespace are removed first, because browsers
+    ignore them inside a scheme (`java\\tscript:` still runs).
+    """
+    cleaned = re.sub(r"[\x00-\x20\x7f]+", "", url)
+    match = _SCHEME.match(cleaned)
+    if match is None:  # a relative link or fragment
+        return True
+    return match.group(1).lower() in SAFE_SCHEMES
+
+
+def _validate_link(url: str) -> bool:
+    return is_safe_url(url)
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.disable("image")  # a note must not make the dashboard load anything
+    return md
+
+
+MD = make_parser()
+
+
+def parse(text: str) -> list[Token]:
+    return MD.parse(text)
+
+
+def render(text: str) -> str:
+    return MD.render(text)
