@@ -280,7 +280,7 @@ def build(ctx: click.Context, output: str | None, strict: bool, today: date | No
         ctx.exit(EXIT_PROBLEMS)
     target = ctx.obj["dir"] / output if output else root / "site"
     try:
-        result = build_site(vault, target, when)
+        result = build_site(vault, target, when, root)
     except BuildRefused as exc:
         click.echo(f"vault-tool: {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)

@@ -46,5 +46,11 @@ def parse(text: str) -> list[Token]:
     return MD.parse(text)
 
 
-def render(text: str) -> str:
-    return MD.render(text)
+def render(text: str, shift: int = 2) -> str:
+    """HTML of a note's body, its headings moved down `shift` levels (h1 -> h3),
+    so they sit under the page's own headings."""
+    tokens = MD.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+    return MD.renderer.render(tokens, MD.options, {})

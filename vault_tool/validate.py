@@ -113,9 +113,9 @@ def _read_custom(field: CustomField, node: Node, rep: Reporter) -> FieldValue | 
     if field.type == "list":
         return as_text_list(node, field.name, rep)
     text = as_text(node, field.name, rep)
-    if text is not None and field.type == "enum":
-        if not check_choice(node, text, field.values, "unknown-enum-value", field.name, rep):
-            return None
+    if (text is not None and field.type == "enum"
+            and not check_choice(node, text, field.values, "unknown-enum-value", field.name, rep)):
+        return None
     return text
 
 

@@ -11,8 +11,6 @@ pathological nesting as problems rather than exceptions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
-
 import yaml
 
 from .model import Problem
@@ -60,7 +58,7 @@ class Sequence:
     column: int
 
 
-Node = Union[Scalar, Mapping, Sequence]
+Node = Scalar | Mapping | Sequence
 
 
 class _Abort(Exception):

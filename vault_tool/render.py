@@ -1,0 +1,188 @@
+"""Pages of the dashboard: typed page contexts, and one Jinja environment to render them.
+
+Templates only display. Everything they show is computed here, from the
+vault and `today`. Autoescape is on everywhere and undefined names are errors;
+note bodies go through the one safe Markdown parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import markdown
+from .followups import Board, DueItem, board, follow_up, is_going_cold, last_contact
+from .i18n import label, tr
+from .messages import describe
+from .model import Contact, Customer, FollowUp, Problem, Vault
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_FILES = ("style.css",)
+
+
+def template_dir() -> Path:
+    """Installed wheels carry the templates inside the package; a checkout has them beside it."""
+    inside = PACKAGE_DIR / "templates"
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file of the site: its path inside the site, and its bytes."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Row:
+    """A customer as the tables show it."""
+
+    customer: Customer
+    plan: FollowUp | None
+    last_contact: date | None
+    going_cold: bool
+    state: str  # overdue, today, soon, later, none, closed
+
+    @property
+    def id(self) -> str:
+        return self.customer.id
+
+
+def customer_href(customer_id: str) -> str:
+    """The link to a customer page, relative to the site's root (ids may be Chinese)."""
+    return "customers/" + quote(customer_id, safe="") + ".html"
+
+
+def customer_file(customer_id: str) -> str:
+    return f"customers/{customer_id}.html"
+
+
+def due_state(plan: FollowUp | None, today: date) -> str:
+    if plan is None:
+        return "closed"
+    if plan.due is None:
+        return "none"
+    if plan.due < today:
+        return "overdue"
+    if plan.due == today:
+        return "today"
+    return "soon" if (plan.due - today).days <= 7 else "later"
+
+
+def make_rows(vault: Vault, today: date) -> list[Row]:
+    rows = []
+    for customer in sorted(vault.customers, key=lambda c: (c.name.casefold(), c.id)):
+        plan = follow_up(customer, vault.settings, today)
+        rows.append(Row(customer, plan, last_contact(customer, today),
+                        is_going_cold(customer, vault.settings, today), due_state(plan, today)))
+    return rows
+
+
+def money(value: Decimal | None, currency: str | None = None) -> str:
+    """12000 -> "12,000"; 1250.5 -> "1,250.50"; with the currency code after it."""
+    if value is None:
+        return ""
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return f"{text} {currency}" if currency else text
+
+
+def tel_href(phone: str) -> str | None:
+    digits = re.sub(r"[^\d+]", "", phone)
+    return "tel:" + digits if re.fullmatch(r"\+?\d{3,}", digits) else None
+
+
+def mailto_href(email: str) -> str | None:
+    address = email.strip()
+    if not re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", address):
+        return None
+    return "mailto:" + quote(address, safe="@.+-_")
+
+
+def contact_links(contact: Contact) -> dict[str, str | None]:
+    return {
+        "email": mailto_href(contact.email) if contact.email else None,
+        "phone": tel_href(contact.phone) if contact.phone else None,
+    }
+
+
+def make_environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(template_dir())),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        t=lambda key, **kw: tr(locale, key).format(**kw) if kw else tr(locale, key),
+        label=lambda kind, value: label(locale, kind, value),
+        customer_href=customer_href,
+        contact_links=contact_links,
+        describe=lambda problem: describe(problem, locale),
+        locale=locale,
+        lang="zh-CN" if locale == "zh" else "en",
+    )
+    env.filters["money"] = money
+    env.filters["markdown"] = lambda text: Markup(markdown.render(text))
+    env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    return env
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the templates of one build share."""
+
+    title: str
+    today: date
+    error_count: int
+    warning_count: int
+
+
+def render_site(vault: Vault, today: date) -> Iterator[Page]:
+    """Every page of the dashboard, in a fixed order, as bytes."""
+    env = make_environment(vault.settings.locale)
+    site = Site(vault.settings.name, today, vault.error_count, vault.warning_count)
+    rows = make_rows(vault, today)
+    follow = board(vault, today)
+
+    def page(path: str, template: str, **context: object) -> Page:
+        root = "../" * path.count("/")
+        html = env.get_template(template).render(site=site, root=root, page_path=path, **context)
+        return Page(path, html.encode("utf-8"))
+
+    yield page("index.html", "index.html", rows=rows, board=follow, active="customers")
+    yield page("follow-ups.html", "follow_ups.html", board=follow, groups=_groups(follow),
+               dormant_after=str(vault.settings.dormant_after), active="follow_ups")
+    yield page("problems.html", "problems.html", problems=_problem_groups(vault.problems),
+               active="problems")
+    for row in rows:
+        yield page(customer_file(row.id), "customer.html", row=row, c=row.customer,
+                   problems=[p for p in vault.problems if p.path == row.customer.path],
+                   log=sorted(row.customer.log, key=lambda e: (e.date, e.line), reverse=True),
+                   active="customers")
+    for name in STATIC_FILES:
+        yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
+
+
+def _groups(follow: Board) -> list[tuple[str, str, tuple[DueItem, ...]]]:
+    return [("overdue", "overdue", follow.overdue), ("today", "due_today", follow.today),
+            ("week", "this_week", follow.this_week), ("later", "later", follow.later)]
+
+
+def _problem_groups(problems: tuple[Problem, ...]) -> list[tuple[str, list[Problem]]]:
+    """Problems by file, files with errors first, so the worst is on top."""
+    by_path: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_path.setdefault(problem.path, []).append(problem)
+    return sorted(by_path.items(),
+                  key=lambda kv: (not any(p.severity == "error" for p in kv[1]), kv[0]))
