@@ -144,6 +144,7 @@ class Site:
 
     title: str
     today: date
+    currency: str | None
     error_count: int
     warning_count: int
 
@@ -151,7 +152,7 @@ class Site:
 def render_site(vault: Vault, today: date) -> Iterator[Page]:
     """Every page of the dashboard, in a fixed order, as bytes."""
     env = make_environment(vault.settings.locale)
-    site = Site(vault.settings.name, today, vault.error_count, vault.warning_count)
+    site = Site(vault.settings.name, today, vault.settings.currency, vault.error_count, vault.warning_count)
     rows = make_rows(vault, today)
     follow = board(vault, today)
 
