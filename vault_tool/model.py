@@ -213,7 +213,7 @@ DEFAULT_CHANNELS = ("call", "email", "meeting", "visit", "wechat", "message", "n
 class Settings:
     """vault.yml, with every default filled in."""
 
-    name: str = "Customers"
+    name: str | None = None  # the dashboard's title; the word "Customers" when unset
     locale: Literal["en", "zh"] = "en"
     statuses: tuple[str, ...] = DEFAULT_STATUSES
     closed_statuses: tuple[str, ...] = ("lost",)

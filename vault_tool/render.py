@@ -152,7 +152,7 @@ class Site:
 def render_site(vault: Vault, today: date) -> Iterator[Page]:
     """Every page of the dashboard, in a fixed order, as bytes."""
     env = make_environment(vault.settings.locale)
-    site = Site(vault.settings.name, today, vault.settings.currency, vault.error_count, vault.warning_count)
+    site = Site(vault.settings.name or tr(vault.settings.locale, "customers"), today, vault.settings.currency, vault.error_count, vault.warning_count)
     rows = make_rows(vault, today)
     follow = board(vault, today)
 

@@ -1,0 +1,228 @@
+"""The dashboard's pages, checked by structure, not by eye; and its safety with hostile notes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+from vault_tool.build import build_site
+from vault_tool.markdown import is_safe_url, render
+from vault_tool.vault import load_vault
+
+TODAY = date(2026, 11, 23)
+
+
+class Scan(HTMLParser):
+    """Every element with its attributes, and the text of the page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.elements if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def scan(path: Path) -> Scan:
+    parser = Scan()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def build(root: Path, locale: str = "en") -> Path:
+    vault = load_vault(root, TODAY)
+    out = root / "site"
+    build_site(vault, out, TODAY, root)
+    return out
+
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "'><iframe src=javascript:alert(1)>",
+    "</title><script>alert(1)</script>",
+    "{{ 7*7 }}",
+]
+
+HOSTILE = """---
+name: "<script>alert('name')</script>"
+status: active
+owner: "<img src=x onerror=alert(1)>"
+tags: ["\\"><svg onload=alert(1)>", "</title><script>alert(1)</script>"]
+industry: "'><iframe src=javascript:alert(1)>"
+follow_up: "<a href=javascript:alert(1)>x</a>"
+next_follow_up: 2026-11-20
+contacts:
+  - name: "<b onmouseover=alert(1)>x</b>"
+    email: "\\"><script>alert(1)</script>@x.com"
+    phone: "javascript:alert(1)"
+    wechat: "<script>alert(1)</script>"
+    note: "<svg/onload=alert(1)>"
+deals:
+  - title: "<script>alert(1)</script>"
+    stage: proposal
+---
+<script>alert("body")</script>
+<img src=x onerror=alert(1)>
+
+[click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
+[tab](java\tscript:alert(1)) [vb](vbscript:msgbox(1)) <javascript:alert(1)>
+[ok](https://example.com) ![img](https://tracker.example/pixel.png)
+
+# {{ 7*7 }} heading
+
+## Log
+- 2026-11-02 call: <script>alert('log')</script> [x](javascript:alert(1))
+"""
+
+
+def test_hostile_note_never_executes(tmp_path: Path) -> None:
+    root = write(tmp_path / "v", {"customers/evil.md": HOSTILE,
+                                  "customers/<script>.md": "---\nname: x\n---\n"})
+    out = build(root)
+    pages = [p for p in out.rglob("*.html")]
+    assert len(pages) == 5
+    for page in pages:
+        parsed = scan(page)
+        assert parsed.find("script") == [], page
+        assert parsed.find("iframe") == [] and parsed.find("svg") == [] and parsed.find("img") == []
+        for tag, attrs in parsed.elements:
+            assert not [k for k in attrs if k.startswith("on")], (page, tag, attrs)
+            for key in ("href", "src", "action", "formaction"):
+                value = attrs.get(key)
+                if value is not None:
+                    assert is_safe_url(value), (page, tag, value)
+                    assert not value.lower().startswith(("javascript", "data", "vbscript")), value
+        assert "49" not in "".join(parsed.text), page  # no template evaluation of note text
+
+
+def test_raw_html_in_notes_is_shown_as_text(tmp_path: Path) -> None:
+    out = build(write(tmp_path / "v", {"customers/evil.md": HOSTILE}))
+    text = "".join(scan(out / "customers" / "evil.html").text)
+    assert '<script>alert("body")</script>' in text
+    assert "<script>alert('name')</script>" in text
+
+
+def test_safe_url_allow_list() -> None:
+    assert is_safe_url("https://example.com") and is_safe_url("mailto:a@b.c")
+    assert is_safe_url("tel:+8613800138000") and is_safe_url("../index.html")
+    for bad in ("javascript:alert(1)", "JaVaScRiPt:x", "java\tscript:x", " javascript:x",
+                "data:text/html,x", "vbscript:x", "file:///etc/passwd", "\x01javascript:x"):
+        assert not is_safe_url(bad), bad
+
+
+def test_markdown_headings_move_below_the_page_headings() -> None:
+    assert render("# A\n## B\n###### C") == "<h3>A</h3>\n<h4>B</h4>\n<h6>C</h6>\n"
+
+
+NOTE = """---
+name: Acme Ltd
+status: active
+owner: alice
+tags: [vip, tea]
+next_follow_up: 2026-11-20
+follow_up: send the quote
+contacts:
+  - name: Bob Li
+    role: buyer
+    email: bob@example.com
+    phone: "+86 138 0013 8000"
+deals:
+  - title: 2027 supply
+    stage: negotiation
+    value: 180000
+    probability: 0.5
+purchases:
+  - date: 2026-03-10
+    amount: 42000.5
+    product: tea
+---
+Some **notes**.
+
+## Log
+- 2026-11-02 call: asked for a quote
+- 2026-10-01 visit: saw the shop
+"""
+
+
+def test_customer_page_structure(tmp_path: Path) -> None:
+    root = write(tmp_path / "v", {"vault.yml": "currency: CNY\n", "customers/acme.md": NOTE})
+    page = scan(build(root) / "customers" / "acme.html")
+    assert page.find("a", href="tel:+8613800138000")
+    assert page.find("a", href="mailto:bob@example.com")
+    assert [a["datetime"] for a in page.find("time")] == ["2026-11-02", "2026-10-01"]
+    text = " ".join("".join(page.text).split())
+    assert "180,000 CNY" in text and "50%" in text and "42,000.50 CNY" in text
+    assert "send the quote" in text and "2026-11-20" in text
+    assert page.find("main", id="main") and page.find("nav")
+    assert page.find("link", rel="stylesheet", href="../assets/style.css")
+    assert page.find("strong")  # the rendered notes
+
+
+def test_index_links_every_customer_and_shows_follow_up_state(tmp_path: Path) -> None:
+    root = write(tmp_path / "v", {"customers/acme.md": NOTE,
+                                  "customers/cn/上海华联.md": "---\nname: 上海华联\n---\n"})
+    page = scan(build(root) / "index.html")
+    hrefs = [a["href"] for a in page.find("a") if (a["href"] or "").startswith("customers/")]
+    assert hrefs == ["customers/acme.html", "customers/%E4%B8%8A%E6%B5%B7%E5%8D%8E%E8%81%94.html"]
+    assert page.find("span", **{"class": "due due-overdue"})
+
+
+def test_follow_ups_page_groups(tmp_path: Path) -> None:
+    root = write(tmp_path / "v", {
+        "customers/late.md": "---\nname: Late\nnext_follow_up: 2026-11-01\n---\n",
+        "customers/now.md": "---\nname: Now\nnext_follow_up: 2026-11-23\n---\n",
+        "customers/none.md": "---\nname: None\nstatus: lead\n---\n",
+    })
+    html = (build(root) / "follow-ups.html").read_text(encoding="utf-8")
+    sections = dict(re.findall(r'<section id="([a-z-]+)".*?</section>', html, re.S) and
+                    [(m.group(1), m.group(0)) for m in
+                     re.finditer(r'<section id="([a-z-]+)".*?</section>', html, re.S)])
+    assert list(sections) == ["overdue", "today", "week", "later", "no-plan", "going-cold"]
+    assert "Late" in sections["overdue"] and "Now" not in sections["overdue"]
+    assert "Now" in sections["today"]
+    assert "None" in sections["no-plan"]
+
+
+def test_problems_page_lists_broken_files_and_nav_counts_errors(tmp_path: Path) -> None:
+    root = write(tmp_path / "v", {"customers/good.md": "---\nname: Good\n---\n",
+                                  "customers/bad.md": "---\nname: [\n---\n"})
+    out = build(root)
+    problems = (out / "problems.html").read_text(encoding="utf-8")
+    assert "customers/bad.md:3:1" in problems and "yaml-syntax" in problems
+    nav = scan(out / "index.html")
+    assert nav.find("span", **{"class": "badge badge-error"})
+    assert not (out / "customers" / "bad.html").exists()
+    assert (out / "customers" / "good.html").exists()
+
+
+def test_chinese_locale_has_no_english_ui_words(tmp_path: Path) -> None:
+    note = NOTE.replace("## Log", "## 沟通记录")  # the note's own words are the user's
+    root = write(tmp_path / "v", {"vault.yml": "locale: zh\nlog_heading: 沟通记录\n",
+                                  "customers/acme.md": note})
+    out = build(root)
+    for name in ("index.html", "follow-ups.html", "problems.html", "customers/acme.html"):
+        text = "".join(scan(out / name).text)
+        for english in ("Customers", "Follow-ups", "Problems", "Overdue", "Next follow-up",
+                        "Last contact", "Owner", "Contacts", "Deals", "Log"):
+            assert english not in text, (name, english)
+    assert "客户" in (out / "index.html").read_text(encoding="utf-8")
+    assert "沟通记录" in (out / "customers" / "acme.html").read_text(encoding="utf-8")
