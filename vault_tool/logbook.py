@@ -38,7 +38,7 @@ def read_log(
     lines = body.split("\n")
     entries: list[Interaction] = []
     problems: list[Problem] = []
-    for item in _log_items(markdown.parse(body), settings.log_headings):
+    for item in _log_items(markdown.parse_blocks(body), settings.log_headings):
         source = lines[item.line_index] if item.line_index < len(lines) else ""
         line = body_line + item.line_index
         entry = _read_entry(item.content, source, line, settings, path, problems)

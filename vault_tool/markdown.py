@@ -40,10 +40,19 @@ def make_parser() -> MarkdownIt:
 
 
 MD = make_parser()
+# Block structure only (headings, lists, code), for reading the log: the inline
+# rules are the costlier half of parsing and the log needs only raw item text.
+BLOCKS = make_parser()
+BLOCKS.core.ruler.disable("inline")
 
 
 def parse(text: str) -> list[Token]:
     return MD.parse(text)
+
+
+def parse_blocks(text: str) -> list[Token]:
+    """Tokens whose inline tokens keep their raw `content` but have no children."""
+    return BLOCKS.parse(text)
 
 
 def render(text: str, shift: int = 2) -> str:
