@@ -257,9 +257,10 @@ def _print_customer(record: dict[str, Any], locale: str) -> None:
 @today_option
 @click.pass_context
 def build(ctx: click.Context, output: str | None, strict: bool, today: date | None) -> None:
-    """Render the HTML dashboard: customers, follow-ups, one page per customer, problems.
+    """Render the HTML dashboard into site/ (or DIR).
 
-    A vault with errors still builds: broken files are listed on the problems
+    Pages: index.html (the customers), follow-ups.html, one page per customer
+    under customers/, and problems.html. A vault with errors still builds: broken files are listed on the problems
     page. The same vault and --today give byte-identical files.
 
     \b

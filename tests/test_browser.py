@@ -1,0 +1,90 @@
+"""The dashboard in a real browser (Debian's Chromium driven by Playwright).
+
+Every page type loads without console errors at desktop and phone widths, nothing overflows
+the phone's width, and screenshots are saved to test-artifacts/screenshots/ to be looked at.
+Without Chromium these tests are skipped with a message (in CI, where VAULT_TOOL_REQUIRE_BROWSER
+is set, they fail instead).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from vault_tool.build import build_site
+from vault_tool.vault import load_vault
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PAGES = ["index.html", "follow-ups.html", "problems.html",
+         "customers/" + quote("上海华联") + ".html", "customers/nordic-home.html"]
+WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
+
+
+def _require_browser() -> None:
+    if CHROMIUM is None:
+        message = "Chromium is not installed (apt-get install chromium): browser tests skipped"
+        if os.environ.get("VAULT_TOOL_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    today = date(2026, 11, 23)
+    build_site(load_vault(ROOT / "example_vault", today), out, today)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    _require_browser()
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_cleanly_and_fits(browser, site: Path, page_path: str, width: str) -> None:  # type: ignore[no-untyped-def]
+    w, h = WIDTHS[width]
+    page = browser.new_page(viewport={"width": w, "height": h})
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    requests: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    page.goto((site / page_path).as_uri() if "%" not in page_path else
+              site.as_uri() + "/" + page_path)
+    assert page.locator("main h1").count() == 1
+    assert page.locator("nav a").count() >= 3
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page_path} is {overflow}px wider than the {w}px window"
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests), requests  # nothing from the net
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = page_path.replace("/", "_").replace("%", "")
+    page.screenshot(path=str(ARTIFACTS / f"{width}-{name}.png"), full_page=True)
+    page.close()
+
+
+def test_keyboard_reaches_the_skip_link_first(browser, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.close()
