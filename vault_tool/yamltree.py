@@ -10,7 +10,10 @@ pathological nesting as problems rather than exceptions.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
+
 import yaml
 
 from .model import Problem
@@ -78,17 +81,19 @@ class _Frame:
 class _Builder:
     """Turns events into nodes; keeps its own stack, so depth cannot overflow."""
 
-    def __init__(self, path: str, line_offset: int) -> None:
+    def __init__(self, path: str, line_offset: int, text: str) -> None:
         self.path = path
         self.offset = line_offset
+        self.line_starts = _line_starts(text)
         self.problems: list[Problem] = []
         self.stack: list[_Frame] = []
         self.root: Node | None = None
         self.documents = 0
+        self.document_end: yaml.DocumentEndEvent | None = None  # an explicit `...`
 
     def pos(self, event: yaml.Event) -> tuple[int, int]:
         mark = event.start_mark
-        return mark.line + self.offset, mark.column + 1
+        return _position(self.line_starts, mark.index if mark else 0, self.offset)
 
     def error(self, event: yaml.Event, code: str, **params: object) -> None:
         line, column = self.pos(event)
@@ -100,13 +105,16 @@ class _Builder:
             if self.documents > 1:
                 self.error(event, "yaml-documents")
                 raise _Abort
+        elif isinstance(event, yaml.DocumentEndEvent) and event.explicit:
+            self.document_end = event
         elif isinstance(event, yaml.AliasEvent):
             self.error(event, "yaml-alias", anchor=event.anchor)
             raise _Abort
         elif isinstance(event, yaml.ScalarEvent):
             self._check_anchor_and_tag(event, allow_str=True)
             line, column = self.pos(event)
-            plain = event.style is None and event.tag != STR_TAG
+            # The C parser marks plain scalars with style '', the Python one with None.
+            plain = not event.style and event.tag != STR_TAG
             self._add(Scalar(event.value, plain, line, column), event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self._check_anchor_and_tag(event, allow_str=False)
@@ -163,24 +171,45 @@ class _Builder:
                 frame.items.append((key, node))
 
 
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _position(line_starts: list[int], index: int, offset: int) -> tuple[int, int]:
+    """File line and column of a character index, counting only `\n` as a line break.
+
+    libyaml also breaks lines at U+0085, U+2028 and U+2029, which editors do not,
+    so its own line numbers drift after one of those; its character index does not.
+    """
+    row = bisect_right(line_starts, index) - 1
+    return row + offset, index - line_starts[row] + 1
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 1) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document; `line_offset` is the file line of the text's first line."""
-    builder = _Builder(path, line_offset)
+    builder = _Builder(path, line_offset, text)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
     except _Abort:
         return None, builder.problems
     except yaml.MarkedYAMLError as exc:
+        if builder.document_end is not None:  # `...` and then more: a second document
+            builder.error(builder.document_end, "yaml-documents")
+            return None, builder.problems
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line if mark else 0) + line_offset
-        column = (mark.column if mark else 0) + 1
+        line, column = _position(builder.line_starts, mark.index if mark else 0, line_offset)
         reason = " ".join(x for x in (exc.context, exc.problem) if x)
         builder.problems.append(Problem.error(path, line, column, "yaml-syntax", reason=reason))
         return None, builder.problems
     except yaml.YAMLError as exc:  # e.g. a control character libyaml refuses
+        # A ReaderError's `position` counts bytes in libyaml but characters in
+        # Python, so find the refused character itself.
+        character = getattr(exc, "character", None)
+        index = max(text.find(chr(character)), 0) if isinstance(character, int) else 0
+        line, column = _position(builder.line_starts, index, line_offset)
         builder.problems.append(
-            Problem.error(path, line_offset, 1, "yaml-syntax", reason=str(exc).splitlines()[0])
+            Problem.error(path, line, column, "yaml-syntax", reason=str(exc).splitlines()[0])
         )
         return None, builder.problems
     return builder.root, builder.problems

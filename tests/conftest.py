@@ -1,0 +1,35 @@
+"""Small helpers shared by the tests: write a vault inline, load it, list its problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from vault_tool.model import Problem, Vault
+from vault_tool.vault import load_vault
+
+TODAY = date(2026, 11, 23)
+
+Where = tuple[str, int, int, str, str]
+
+
+def make_vault(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (vault-relative path -> text or bytes) under `root`; return `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root
+
+
+def load(root: Path, today: date = TODAY) -> Vault:
+    return load_vault(root, today)
+
+
+def where(problems: Iterable[Problem]) -> list[Where]:
+    """Each problem as (path, line, column, severity, code), the part tests pin down."""
+    return [(p.path, p.line, p.column, p.severity, p.code) for p in problems]
