@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 import vault_tool.cli as cli_module
-
 from vault_tool.cli import cli
 
 TODAY = "2026-11-23"
@@ -111,7 +110,7 @@ def test_check_json_shape(tmp_path: Path) -> None:
 
 
 def test_check_without_vault_exits_2(tmp_path: Path) -> None:
-    code, out, err = run(tmp_path, "check")
+    code, _out, err = run(tmp_path, "check")
     assert code == 2
     assert "is not a vault" in err
 

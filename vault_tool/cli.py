@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .convert import DURATION_RE, nearest
-from .followups import due_within, follow_up, is_going_cold, last_contact
+from .followups import due_within
 from .i18n import text_table, tr
 from .messages import format_problem
 from .model import Duration, Vault
@@ -30,7 +30,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_PROBLEMS, EXIT_NO_VAULT = 0, 1, 2
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
@@ -42,7 +42,7 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-02", param, ctx)
 
 
-class DurationType(click.ParamType):
+class DurationType(click.ParamType):  # type: ignore[type-arg]
     name = "DURATION"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
@@ -260,8 +260,9 @@ def build(ctx: click.Context, output: str | None, strict: bool, today: date | No
     """Render the HTML dashboard into site/ (or DIR).
 
     Pages: index.html (the customers), follow-ups.html, one page per customer
-    under customers/, and problems.html. A vault with errors still builds: broken files are listed on the problems
-    page. The same vault and --today give byte-identical files.
+    under customers/, and problems.html. A vault with errors still builds:
+    broken files are listed on the problems page. The same vault and --today
+    give byte-identical files.
 
     \b
     Examples:
@@ -312,5 +313,3 @@ def main() -> None:
                    "and please report it.", err=True)
         sys.exit(70)
 
-
-_ = (follow_up, is_going_cold, last_contact)

@@ -62,4 +62,5 @@ def render(text: str, shift: int = 2) -> str:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
-    return MD.renderer.render(tokens, MD.options, {})
+    html: str = MD.renderer.render(tokens, MD.options, {})
+    return html

@@ -152,7 +152,8 @@ class Site:
 def render_site(vault: Vault, today: date) -> Iterator[Page]:
     """Every page of the dashboard, in a fixed order, as bytes."""
     env = make_environment(vault.settings.locale)
-    site = Site(vault.settings.name or tr(vault.settings.locale, "customers"), today, vault.settings.currency, vault.error_count, vault.warning_count)
+    title = vault.settings.name or tr(vault.settings.locale, "customers")
+    site = Site(title, today, vault.settings.currency, vault.error_count, vault.warning_count)
     rows = make_rows(vault, today)
     follow = board(vault, today)
 
