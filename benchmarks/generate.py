@@ -19,7 +19,11 @@ CHANNELS = ["call", "email", "meeting", "visit", "wechat", "message", "note"]
 INDUSTRIES = ["retail", "hospitality", "food service", "wholesale", "餐饮", "零售", "酒店"]
 REGIONS = ["华东", "华南", "华北", "西南", "EU", "US", "APAC"]
 SOURCES = ["referral", "website", "trade fair", "cold call", "展会", "转介绍"]
-WORDS = ["tea", "ceramics", "packaging", "kitchen", "price", "quote", "sample", "delivery", "order", "contract", "visit", "discount", "volume", "spring", "autumn", "supplier", "quality", "报价", "样品", "合同", "交期", "价格", "订单"]
+WORDS = [
+    "tea", "ceramics", "packaging", "kitchen", "price", "quote", "sample", "delivery", "order",
+    "contract", "visit", "discount", "volume", "spring", "autumn", "supplier", "quality", "报价",
+    "样品", "合同", "交期", "价格", "订单",
+]
 
 VAULT_YML = """name: Benchmark Trading
 owners: [alice, bob, wang.fang, li.lei, chen.jie]
