@@ -18,8 +18,10 @@ from .yamltree import Node, parse_yaml
 MAX_FILE_BYTES = 1_000_000
 BOM = "\ufeff"
 # The same delimiter python-frontmatter accepts, so other tools read our files alike.
+# It both opens and closes the front matter. A `...` line inside is YAML's own
+# "end of document": more fields after it are reported as a second document
+# instead of silently falling into the body.
 BOUNDARY = YAMLHandler.FM_BOUNDARY
-CLOSING = re.compile(r"^(-{3,}|\.{3})\s*$")
 CONFLICT = re.compile(r"^(<{7}|>{7})(\s|$)")
 
 
@@ -56,7 +58,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
 def _not_utf8(data: bytes, exc: UnicodeDecodeError, path: str) -> Problem:
     start = exc.start
     line = data.count(b"\n", 0, start) + 1
-    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    # A column counts characters, as YAML positions do; the bytes before `start` are valid UTF-8.
+    column = len(data[line_start:start].decode("utf-8")) + 1
     try:
         data.decode("gb18030")
         guess = "gb18030"
@@ -100,7 +104,7 @@ def split_note(text: str, path: str) -> ParsedNote:
         first = next((i for i, x in enumerate(lines, 1) if x.strip()), 1)
         code = "frontmatter-not-first" if BOUNDARY.match(lines[first - 1]) else "frontmatter-missing"
         return ParsedNote(None, 1, text, 1, (Problem.error(path, first, 1, code),))
-    end = next((i for i in range(1, len(lines)) if CLOSING.match(lines[i])), None)
+    end = next((i for i in range(1, len(lines)) if BOUNDARY.match(lines[i])), None)
     if end is None:
         problem = Problem.error(path, 1, 1, "frontmatter-unclosed")
         return ParsedNote(None, 1, text, 1, (problem,))
