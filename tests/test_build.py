@@ -24,7 +24,7 @@ BROKEN_FILES: dict[str, bytes] = {
     "dup-key.md": b"---\nname: a\nname: b\n---\n",
     "alias.md": b"---\nname: &n x\nregion: *n\n---\n",
     "tag.md": b"---\nname: !!python/object:os.system x\n---\n",
-    "documents.md": b"---\nname: x\n...\n---\nname: y\n---\n",
+    "documents.md": b"---\nname: x\n...\nstatus: active\n---\n",
     "bad-date.md": b"---\nname: x\ncreated: 2026-02-30\n---\n",
     "wrong-type.md": b"---\nname: {a: 1}\ntags: vip\n---\n",
     "undeclared.md": b"---\nname: x\nstatus: activ\n---\n",
