@@ -22,7 +22,7 @@ from .convert import (
 )
 from .model import DEFAULT_CHANNELS, CustomField, Problem, Settings
 from .parse import decode
-from .yamltree import Mapping, Node, Scalar, parse_yaml
+from .yamltree import Mapping, Node, Scalar, Sequence, parse_yaml
 
 CONFIG_FILE = "vault.yml"
 LOCALES = ("en", "zh")
@@ -89,17 +89,28 @@ def _cross_check(settings: Settings, root: Mapping, rep: Reporter) -> Settings:
     if node is not None and closed != settings.closed_statuses:
         for status in settings.closed_statuses:
             if status not in settings.statuses:
-                check_choice(node, status, settings.statuses, "unknown-status", "closed_statuses", rep)
+                check_choice(_word_node(node, status), status, settings.statuses, "unknown-status",
+                             "closed_statuses", rep)
     cadence_node = root.get("default_cadence")
     cadence = tuple((s, d) for s, d in settings.default_cadence if s in settings.statuses)
     if cadence_node is not None and cadence != settings.default_cadence:
         for status, _ in settings.default_cadence:
             if status not in settings.statuses:
-                check_choice(
-                    cadence_node, status, settings.statuses, "unknown-status", "default_cadence", rep
-                )
+                check_choice(_word_node(cadence_node, status), status, settings.statuses,
+                             "unknown-status", "default_cadence", rep)
     aliases = tuple((a, c) for a, c in settings.channel_aliases if c in settings.channels)
     return _replace(settings, closed_statuses=closed, default_cadence=cadence, channel_aliases=aliases)
+
+
+def _word_node(node: Node, word: str) -> Node:
+    """Where `word` is written inside a list or as a key of a mapping, to report it there."""
+    if isinstance(node, Sequence):
+        candidates: tuple[Node, ...] = node.items
+    elif isinstance(node, Mapping):
+        candidates = tuple(key for key, _ in node.items)
+    else:
+        candidates = ()
+    return next((c for c in candidates if isinstance(c, Scalar) and c.value == word), node)
 
 
 def _replace(settings: Settings, **changes: object) -> Settings:
@@ -137,9 +148,8 @@ def _word_list(key: str) -> Callable[[Node, Reporter], tuple[str, ...] | None]:
 def _stages(node: Node, rep: Reporter) -> tuple[tuple[str, Decimal], ...] | None:
     """`stages` as a mapping stage -> default probability, or a plain list of names."""
     defaults = dict(Settings().stages)
-    seq = node if not isinstance(node, Mapping) else None
-    if seq is not None:
-        names = as_text_list(seq, "stages", rep)
+    if not isinstance(node, Mapping):
+        names = as_text_list(node, "stages", rep)
         if not names:
             return None
         return tuple((n, defaults.get(n, Decimal(0))) for n in names)
@@ -148,7 +158,9 @@ def _stages(node: Node, rep: Reporter) -> tuple[tuple[str, Decimal], ...] | None
         probability = as_probability(value, f"stages.{key.value}", rep)
         if probability is None and not is_null(value):
             continue
-        stages.append((key.value, probability if probability is not None else Decimal(0)))
+        if probability is None:  # `proposal:` alone keeps the stage's usual probability
+            probability = defaults.get(key.value, Decimal(0))
+        stages.append((key.value, probability))
     return tuple(stages) or None
 
 
