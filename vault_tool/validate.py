@@ -42,7 +42,7 @@ def build_customer(
 ) -> tuple[Customer | None, list[Problem]]:
     """Validate one note. Returns None only when its front matter is unreadable."""
     rep = Reporter(path, list(note.problems))
-    if note.front is None:
+    if is_null(note.front):  # nothing, or only `~` / `null`, between the `---` lines
         if not note.problems:
             rep.problems.append(Problem.error(path, note.front_line, 1, "frontmatter-empty"))
         return None, rep.problems
@@ -99,7 +99,9 @@ def _check_required(
 ) -> None:
     required = ("name", *settings.required, *(f.name for f in settings.fields if f.required))
     for key in dict.fromkeys(required):
-        if fields.get(key) in (None, "", ()):
+        # A value that is there but wrong was already reported where it stands.
+        rejected = fields.get(key) is None and not is_null(front.get(key))
+        if fields.get(key) in (None, "", ()) and not rejected:
             rep.problems.append(Problem.error(rep.path, line, 1, "missing-required", key=key))
 
 
