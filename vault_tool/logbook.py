@@ -65,9 +65,9 @@ def _log_items(tokens: list[Token], headings: tuple[str, ...]) -> list[_Item]:
                 section_level = level
             elif section_level is not None and level <= section_level:
                 section_level = None
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
+        elif token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            depth += 1  # a list inside a quote is quoted text, not the log's own list
+        elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
             depth -= 1
         elif token.type == "list_item_open" and depth == 1 and section_level is not None:
             item = _first_inline(tokens, index)
