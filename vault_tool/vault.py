@@ -7,13 +7,14 @@ and validated independently, so one unreadable file only adds a problem.
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 from datetime import date
 from pathlib import Path
 
 from .config import CONFIG_FILE, load_settings
 from .model import Customer, Problem, Vault
-from .parse import parse_note
+from .parse import MAX_FILE_BYTES, parse_note
 from .validate import build_customer
 
 CUSTOMERS_DIR = "customers"
@@ -50,7 +51,14 @@ def customer_id(path: str) -> str:
 
 
 def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file; a FIFO would block and a huge file fill memory."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem.error(rel, 1, 1, "unreadable", reason="not a regular file")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [Problem.error(rel, 1, 1, "file-too-large", size=info.st_size,
+                                        limit=MAX_FILE_BYTES)]
         return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem.error(rel, 1, 1, "unreadable", reason=exc.strerror or str(exc))]
