@@ -178,6 +178,8 @@ def test_default_closed_status_disappears_quietly_when_statuses_change() -> None
         ("dormant_after: soon\n", 1, 16, "invalid-duration"),
         ("dormant_after: [90d]\n", 1, 16, "wrong-type"),
         ("default_cadence: 2w\n", 1, 18, "wrong-type"),
+        ("default_cadence:\n  lead: 200y\n", 2, 9, "duration-too-long"),
+        ("dormant_after: 99999999d\n", 1, 16, "duration-too-long"),
     ],
 )
 def test_bad_durations(text: str, line: int, column: int, code: str) -> None:

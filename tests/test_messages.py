@@ -166,6 +166,7 @@ next_follow_up: 2026-02-30
 employees: 1.5
 grade: Z
 cadence: soon
+follow_up: 2026-11-30
 status: actve
 owner: bob
 deals:
@@ -183,6 +184,7 @@ nxt_follow_up: x
 - no date
 - 2026-12-24 call: later
 """,
+    "customers/far.md": "---\nname: x\ncreated: 9999-01-01\ncadence: 1000y\n---\n",
     "customers/a/dup.md": "---\nname: x\n---\n",
     "customers/b/dup.md": "---\nname: x\n---\n",
 }

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vault_tool.convert import Reporter, as_duration
+from vault_tool.convert import LATEST_DATE, MAX_DURATION_DAYS, UNIT_DAYS, Reporter, as_duration
 from vault_tool.model import Duration, Problem, add_months
 from vault_tool.yamltree import Scalar
 
@@ -96,12 +96,18 @@ def test_after_is_later_and_before_is_earlier(start: date, count: int, unit: str
     assert duration.before(start) < start < duration.after(start)
 
 
-@given(st.integers(min_value=1, max_value=10**6), st.sampled_from("dwmy"))
+@given(st.integers(min_value=1, max_value=100), st.sampled_from("dwmy"))
 def test_a_duration_written_out_reads_back_the_same(count: int, unit: str) -> None:
     duration = Duration(count, unit)  # type: ignore[arg-type]
     rep = Reporter("vault.yml")
     assert as_duration(Scalar(str(duration), True, 1, 1), "cadence", rep) == duration
     assert rep.problems == []
+
+
+@given(st.dates(max_value=LATEST_DATE), st.sampled_from("dwmy"), st.data())
+def test_accepted_date_plus_accepted_duration_is_a_date(start: date, unit: str, data: st.DataObject) -> None:
+    count = data.draw(st.integers(min_value=1, max_value=MAX_DURATION_DAYS // UNIT_DAYS[unit]))
+    assert Duration(count, unit).after(start) > start  # type: ignore[arg-type]
 
 
 def test_problem_prints_its_place_and_sorts_by_it() -> None:

@@ -304,6 +304,40 @@ def test_bad_cadence(written: str) -> None:
     assert customer is not None and customer.cadence is None
 
 
+@pytest.mark.parametrize("written", ["99999999d", "101y", "1181m", "5229w"])
+def test_cadence_longer_than_a_century_is_refused(written: str) -> None:
+    customer, problem = one(f"---\nname: Acme\ncadence: {written}\n---\n")
+    assert (problem.line, problem.column, problem.severity, problem.code) == (
+        3, 10, "error", "duration-too-long")
+    assert problem.args == {"key": "cadence", "value": written}
+    assert customer is not None and customer.cadence is None
+
+
+@pytest.mark.parametrize(
+    ("written", "duration"),
+    [("100y", Duration(100, "y")), ("1180m", Duration(1180, "m")), ("5228w", Duration(5228, "w")),
+     ("36600d", Duration(36600, "d"))],
+)
+def test_cadence_up_to_a_century_is_fine(written: str, duration: Duration) -> None:
+    customer, problems = check(f"---\nname: Acme\ncadence: {written}\n---\n")
+    assert problems == [] and customer is not None and customer.cadence == duration
+    assert duration.after(date(9800, 12, 31)) <= date.max
+
+
+@pytest.mark.parametrize("written", ["9999-12-31", "9801-01-01"])
+def test_date_too_far_in_the_future_is_refused(written: str) -> None:
+    customer, problem = one(f"---\nname: Acme\ncreated: {written}\n---\n")
+    assert (problem.line, problem.column, problem.severity, problem.code) == (3, 10, "error",
+                                                                              "date-out-of-range")
+    assert problem.args == {"key": "created", "value": written, "limit": "9800-12-31"}
+    assert customer is not None and customer.created is None
+
+
+def test_latest_date_is_accepted() -> None:
+    customer, problems = check("---\nname: Acme\nnext_follow_up: 9800-12-31\n---\n")
+    assert problems == [] and customer is not None and customer.next_follow_up == date(9800, 12, 31)
+
+
 @pytest.mark.parametrize(("written", "duration"), [("10d", Duration(10, "d")), (" 2w", Duration(2, "w")),
                                                     ("'3m'", Duration(3, "m")), ("1y", Duration(1, "y"))])
 def test_good_cadence(written: str, duration: Duration) -> None:

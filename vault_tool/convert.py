@@ -20,6 +20,11 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 INTEGER_RE = re.compile(r"^[+-]?\d+$")
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
+# Bounds that keep `date + cadence` a valid date, so no later stage can overflow:
+# durations up to about 100 years, and dates up to a century before the calendar ends.
+UNIT_DAYS = {"d": 1, "w": 7, "m": 31, "y": 366}
+MAX_DURATION_DAYS = 36_600
+LATEST_DATE = date(9800, 12, 31)
 
 
 @dataclass
@@ -94,10 +99,14 @@ def parse_date(node: Scalar, key: str, rep: Reporter) -> date | None:
         return None
     year, month, day = (int(g) for g in match.groups())
     try:
-        return date(year, month, day)
+        result = date(year, month, day)
     except ValueError:
         rep.error(node, "impossible-date", key=key, value=node.value)
         return None
+    if result > LATEST_DATE:
+        rep.error(node, "date-out-of-range", key=key, value=node.value, limit=LATEST_DATE.isoformat())
+        return None
+    return result
 
 
 def as_number(node: Node | None, key: str, rep: Reporter, *, amount: bool = True) -> Decimal | None:
@@ -159,6 +168,9 @@ def as_duration(node: Node | None, key: str, rep: Reporter) -> Duration | None:
     match = DURATION_RE.match(node.value)
     if not match or int(match.group(1)) == 0:
         rep.error(node, "invalid-duration", key=key, value=node.value)
+        return None
+    if int(match.group(1)) * UNIT_DAYS[match.group(2)] > MAX_DURATION_DAYS:
+        rep.error(node, "duration-too-long", key=key, value=node.value)
         return None
     return Duration(int(match.group(1)), match.group(2))  # type: ignore[arg-type]
 

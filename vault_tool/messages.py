@@ -104,6 +104,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{key}': {value} is not a real date; check the month and the day",
         "'{key}'：{value} 不是真实存在的日期；请检查月份和日期",
     ),
+    "date-out-of-range": (
+        "'{key}': {value} is too far in the future (after {limit}); check the year",
+        "'{key}'：{value} 太遥远（晚于 {limit}）；请检查年份",
+    ),
     "not-a-number": (
         "'{key}': '{value}' is not a number; write digits only, e.g. 12000 or 1250.50, "
         "without separators or currency signs",
@@ -124,6 +128,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid-duration": (
         "'{key}': '{value}' is not a duration; write a number and d, w, m or y, e.g. 10d, 2w, 3m, 1y",
         "'{key}'：'{value}' 不是时长；请写数字加 d、w、m 或 y，例如 10d、2w、3m、1y",
+    ),
+    "duration-too-long": (
+        "'{key}': '{value}' is longer than 100 years; write a shorter duration",
+        "'{key}'：'{value}' 超过 100 年；请写短一些的时长",
     ),
     "unknown-status": (
         "'{key}': status '{value}' is not declared (declared: {choices})",
