@@ -264,6 +264,9 @@ def test_undeclared_enum_value_suggests_the_nearest() -> None:
         ("value: ¥12000", 12, "not-a-number", "¥12000"),
         ("value: 1.2.3", 12, "not-a-number", "1.2.3"),
         ("value: .nan", 12, "not-a-number", ".nan"),
+        ("value: 1e999999", 12, "not-a-number", "1e999999"),
+        ("value: 1.2e4", 12, "not-a-number", "1.2e4"),
+        ("value: 1234567890123456789", 12, "not-a-number", "1234567890123456789"),
         ("probability: 1.5", 18, "invalid-probability", "1.5"),
         ("probability: -0.1", 18, "invalid-probability", "-0.1"),
         ("probability: 60%", 18, "not-a-number", "60%"),
@@ -295,6 +298,20 @@ def test_deal_and_purchase_need_their_keys() -> None:
     ]
     assert [p.args["key"] for p in problems] == [
         "deals.title", "deals.stage", "purchases.date", "purchases.amount"]
+
+
+@pytest.mark.parametrize(("written", "value"), [("123456789012345678.5", Decimal("123456789012345678.5")),
+                                               (".25", Decimal("0.25")), ("+7.", Decimal(7))])
+def test_plain_numbers_up_to_eighteen_digits(written: str, value: Decimal) -> None:
+    text = f"---\nname: Acme\ndeals:\n  - title: x\n    stage: won\n    value: {written}\n---\n"
+    customer, problems = check(text)
+    assert problems == [] and customer is not None and customer.deals[0].value == value
+
+
+def test_absurdly_long_integer_is_an_error_not_a_crash() -> None:
+    customer, problem = one("---\nname: Acme\nemployees: " + "9" * 5000 + "\n---\n", settings())
+    assert (problem.line, problem.column, problem.code) == (3, 12, "not-an-integer")
+    assert customer is not None and customer.custom == ()
 
 
 @pytest.mark.parametrize("written", ["3 months", "0d", "2x", "w2", "-1w", "1.5m"])

@@ -17,8 +17,10 @@ from .model import Duration, Problem
 from .yamltree import Mapping, Node, Scalar, Sequence
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-INTEGER_RE = re.compile(r"^[+-]?\d+$")
+# Plain digits with an optional decimal point, at most 18 digits on either side: no
+# `1e999999`, whose printing takes minutes, and no integer too long for int().
+NUMBER_RE = re.compile(r"^[+-]?(\d{1,18}(\.\d{0,18})?|\.\d{1,18})$")
+INTEGER_RE = re.compile(r"^[+-]?\d{1,18}$")
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
 # Bounds that keep `date + cadence` a valid date, so no later stage can overflow:
 # durations up to about 100 years, and dates up to a century before the calendar ends.
