@@ -97,6 +97,14 @@ def test_duplicate_keys_inside_nested_mappings_are_found_too() -> None:
     assert problems[0].args == {"key": "phone", "first": "3"}
 
 
+def test_duplicate_key_on_the_same_line_first_wins_too() -> None:
+    root, problems = parse("{name: A, name: B}\n", offset=2)
+    assert isinstance(root, Mapping)
+    assert [(k.value, v.value) for k, v in root.items if isinstance(v, Scalar)] == [("name", "A")]
+    assert where(problems) == [(PATH, 2, 11, "error", "duplicate-key")]
+    assert problems[0].args == {"key": "name", "first": "2"}
+
+
 def test_same_key_in_two_list_items_is_not_a_duplicate() -> None:
     _, problems = parse("deals:\n  - title: a\n  - title: b\n")
     assert problems == []

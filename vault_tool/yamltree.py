@@ -74,7 +74,7 @@ class _Frame:
     line: int
     column: int
     items: list  # type: ignore[type-arg]
-    seen: dict[str, int]
+    seen: dict[str, Scalar]  # each key's first occurrence
     pending_key: Scalar | None = None
 
 
@@ -158,16 +158,17 @@ class _Builder:
                 self.problems.append(
                     Problem.error(
                         self.path, node.line, node.column, "duplicate-key",
-                        key=node.value, first=first,
+                        key=node.value, first=first.line,
                     )
                 )
             else:
-                frame.seen[node.value] = node.line
+                frame.seen[node.value] = node
             frame.pending_key = node
         else:
             key = frame.pending_key
             frame.pending_key = None
-            if frame.seen.get(key.value) == key.line:  # first occurrence wins
+            # The first occurrence wins, even over a second one on the same line: {a: 1, a: 2}.
+            if frame.seen.get(key.value) is key:
                 frame.items.append((key, node))
 
 
