@@ -222,6 +222,9 @@ class Settings:
     dormant_after: Duration = Duration(90, "d")
     owners: tuple[str, ...] = ()
     currency: str | None = None
+    # Exchange rates into `currency` (1 unit of the key = rate units of `currency`),
+    # so deals and purchases in several currencies can be added up.
+    rates: tuple[tuple[str, Decimal], ...] = ()
     fields: tuple[CustomField, ...] = ()
     required: tuple[str, ...] = ()
     log_headings: tuple[str, ...] = ("Log",)
