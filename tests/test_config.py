@@ -271,6 +271,13 @@ def test_vault_yml_in_gbk() -> None:
     assert where(problems) == [(CFG, 1, 7, "error", "not-utf8-gbk")]
 
 
+def test_required_key_that_no_note_can_have_is_reported_at_its_word() -> None:
+    result, problems = settings("fields:\n  level: text\nrequired:\n  - industry\n  - levle\n  - level\n")
+    assert where(problems) == [(CFG, 5, 5, "error", "invalid-setting")]
+    assert (problems[0].args["value"], problems[0].args["suggestion"]) == ("levle", "level")
+    assert result.required == ("industry", "level")
+
+
 def test_every_bad_setting_is_reported_not_just_the_first() -> None:
     text = """\
 locale: fr

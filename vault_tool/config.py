@@ -99,7 +99,18 @@ def _cross_check(settings: Settings, root: Mapping, rep: Reporter) -> Settings:
                 check_choice(_word_node(cadence_node, status), status, settings.statuses,
                              "unknown-status", "default_cadence", rep)
     aliases = tuple((a, c) for a, c in settings.channel_aliases if c in settings.channels)
-    return _replace(settings, closed_statuses=closed, default_cadence=cadence, channel_aliases=aliases)
+    required = _known_required(settings, root.get("required"), rep)
+    return _replace(settings, closed_statuses=closed, default_cadence=cadence, channel_aliases=aliases,
+                    required=required)
+
+
+def _known_required(settings: Settings, node: Node | None, rep: Reporter) -> tuple[str, ...]:
+    """A required key no note can have (a typo: `industy`) would fail every customer."""
+    known = STANDARD_KEYS + tuple(f.name for f in settings.fields)
+    for key in settings.required:
+        if key not in known and node is not None:
+            check_choice(_word_node(node, key), key, known, "invalid-setting", "required", rep)
+    return tuple(k for k in settings.required if k in known)
 
 
 def _word_node(node: Node, word: str) -> Node:
