@@ -33,3 +33,21 @@ def load(root: Path, today: date = TODAY) -> Vault:
 def where(problems: Iterable[Problem]) -> list[Where]:
     """Each problem as (path, line, column, severity, code), the part tests pin down."""
     return [(p.path, p.line, p.column, p.severity, p.code) for p in problems]
+
+
+def double_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar, escaping what YAML cannot hold raw."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        printable = (ch == "\t" or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+                     or 0xE000 <= code <= 0xFFFD or code >= 0x10000)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif printable and ch not in "\u2028\u2029":
+            out.append(ch)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'

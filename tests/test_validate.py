@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import TODAY, where
+from conftest import TODAY, double_quoted, where
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vault_tool.config import load_settings
 from vault_tool.model import Contact, Customer, Deal, Duration, Interaction, Problem, Purchase, Settings
@@ -452,6 +454,16 @@ def test_text_values_are_kept_exactly(line: str, key: str, value: str) -> None:
     assert problems == [] and customer is not None
     actual = customer.contacts[0].phone if key == "phone" else getattr(customer, key)
     assert actual == value
+
+
+@given(st.text(), st.text())
+def test_any_double_quoted_text_value_reaches_the_customer_exactly(follow_up: str, phone: str) -> None:
+    text = (f"---\nname: Acme\nfollow_up: {double_quoted(follow_up)}\ncontacts:\n"
+            f"  - phone: {double_quoted(phone)}\n---\n")
+    customer, problems = check(text)
+    assert problems == []
+    assert customer is not None
+    assert (customer.follow_up, customer.contacts[0].phone) == (follow_up, phone)
 
 
 @pytest.mark.parametrize("written", ["2026-11-02", "'2026-11-02'", '"2026-11-02"', "!!str 2026-11-02"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import where
+from conftest import double_quoted, where
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -232,24 +232,6 @@ def test_any_root_is_returned_as_is(text: str, kind: type) -> None:
 @pytest.mark.parametrize("text", ["", "\n", "# only a comment\n"])
 def test_empty_document_has_no_root(text: str) -> None:
     assert parse(text) == (None, [])
-
-
-def double_quoted(text: str) -> str:
-    """`text` as a YAML double-quoted scalar, escaping what YAML cannot hold raw."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        printable = (ch == "\t" or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
-                     or 0xE000 <= code <= 0xFFFD or code >= 0x10000)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif printable and ch not in "\u2028\u2029":
-            out.append(ch)
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
 
 
 @given(st.text())
