@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from .config import STANDARD_KEYS
 from .convert import (
@@ -61,7 +62,7 @@ def build_customer(
         body=note.body,
         body_line=note.body_line,
         custom=tuple(sorted(
-            (k, v) for k, v in fields.items() if k not in STANDARD_KEYS
+            (k, cast(FieldValue, v)) for k, v in fields.items() if k not in STANDARD_KEYS
         )),
         has_errors=rep.has_errors,
         **{k: v for k, v in fields.items() if k in STANDARD_KEYS},  # type: ignore[arg-type]
