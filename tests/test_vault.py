@@ -38,6 +38,15 @@ def test_a_small_vault_loads_with_its_settings(tmp_path: Path) -> None:
     assert chinese.log == (Interaction(date(2026, 11, 10), "wechat", "问报价", 5),)
 
 
+def test_broken_vault_yml_means_defaults_and_the_customers_still_load(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {"vault.yml": "name: X\nstatuses: [lead, active\n",
+                                 "customers/acme.md": ACME})
+    vault = load(root)
+    assert where(vault.problems) == [("vault.yml", 3, 1, "error", "yaml-syntax")]
+    assert vault.settings.statuses == ("lead", "prospect", "active", "dormant", "lost")
+    assert [(c.id, c.status) for c in vault.customers] == [("acme", "active")]
+
+
 def test_no_vault_yml_and_no_customers(tmp_path: Path) -> None:
     assert not is_vault(tmp_path)
     make_vault(tmp_path, {"customers/.keep": ""})
