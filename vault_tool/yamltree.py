@@ -177,7 +177,7 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _position(line_starts: list[int], index: int, offset: int) -> tuple[int, int]:
-    """File line and column of a character index, counting only `\n` as a line break.
+    """File line and column of a character index, counting only newlines as line breaks.
 
     libyaml also breaks lines at U+0085, U+2028 and U+2029, which editors do not,
     so its own line numbers drift after one of those; its character index does not.
