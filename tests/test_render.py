@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -102,7 +103,8 @@ def test_hostile_note_never_executes(tmp_path: Path) -> None:
     assert len(pages) == 5
     for page in pages:
         parsed = scan(page)
-        assert parsed.find("script") == [], page
+        scripts = [a.get("src") or "" for a in parsed.find("script")]
+        assert all(src.endswith(("assets/app.js", "data/customers.js")) for src in scripts), scripts
         assert parsed.find("iframe") == [] and parsed.find("svg") == [] and parsed.find("img") == []
         for tag, attrs in parsed.elements:
             assert not [k for k in attrs if k.startswith("on")], (page, tag, attrs)
@@ -110,8 +112,23 @@ def test_hostile_note_never_executes(tmp_path: Path) -> None:
                 value = attrs.get(key)
                 if value is not None:
                     assert is_safe_url(value), (page, tag, value)
-                    assert not value.lower().startswith(("javascript", "data", "vbscript")), value
+                    assert not value.lower().startswith(("javascript:", "data:", "vbscript:")), value
         assert "49" not in "".join(parsed.text), page  # no template evaluation of note text
+
+
+def table_data(out: Path) -> dict[str, object]:
+    text = (out / "data" / "customers.js").read_text(encoding="utf-8")
+    prefix = "window.VAULT_CUSTOMERS = "
+    assert text.startswith(prefix) and text.endswith(";\n")
+    return json.loads(text[len(prefix):-2])  # type: ignore[no-any-return]
+
+
+def test_table_data_cannot_end_a_script(tmp_path: Path) -> None:
+    out = build(write(tmp_path / "v", {"customers/evil.md": HOSTILE}))
+    raw = (out / "data" / "customers.js").read_text(encoding="utf-8")
+    assert "<" not in raw and ">" not in raw and "\u2028" not in raw
+    rows = table_data(out)["rows"]
+    assert rows[0][1] == "<script>alert('name')</script>"  # kept as data, escaped as \u003c
 
 
 def test_raw_html_in_notes_is_shown_as_text(tmp_path: Path) -> None:
@@ -180,10 +197,14 @@ def test_customer_page_structure(tmp_path: Path) -> None:
 def test_index_links_every_customer_and_shows_follow_up_state(tmp_path: Path) -> None:
     root = write(tmp_path / "v", {"customers/acme.md": NOTE,
                                   "customers/cn/上海华联.md": "---\nname: 上海华联\n---\n"})
-    page = scan(build(root) / "index.html")
-    hrefs = [a["href"] for a in page.find("a") if (a["href"] or "").startswith("customers/")]
-    assert hrefs == ["customers/acme.html", "customers/%E4%B8%8A%E6%B5%B7%E5%8D%8E%E8%81%94.html"]
-    assert page.find("span", **{"class": "due due-overdue"})
+    data = table_data(build(root))
+    columns = data["columns"]
+    rows = [dict(zip(columns, row, strict=True)) for row in data["rows"]]  # type: ignore[call-overload]
+    assert [r["href"] for r in rows] == ["customers/acme.html",
+                                         "customers/%E4%B8%8A%E6%B5%B7%E5%8D%8E%E8%81%94.html"]
+    assert [(r["due"], r["due_state"], r["last_contact"]) for r in rows] == [
+        ("2026-11-20", "overdue", "2026-11-02"), ("", "none", "")]
+    assert "bob@example.com" in rows[0]["search"] and "vip" in rows[0]["search"]
 
 
 def test_follow_ups_page_groups(tmp_path: Path) -> None:

@@ -40,6 +40,20 @@ def is_going_cold(customer: Customer, settings: Settings, today: date) -> bool:
     return contact is not None and contact < settings.dormant_after.before(today)
 
 
+def due_state(plan: FollowUp | None, today: date) -> str:
+    """A word for styling a due date: overdue, today, soon (within 7 days), later,
+    none (open, but no plan) or closed."""
+    if plan is None:
+        return "closed"
+    if plan.due is None:
+        return "none"
+    if plan.due < today:
+        return "overdue"
+    if plan.due == today:
+        return "today"
+    return "soon" if (plan.due - today).days <= 7 else "later"
+
+
 @dataclass(frozen=True)
 class DueItem:
     customer: Customer

@@ -10,6 +10,14 @@ import unicodedata
 
 UI: dict[str, tuple[str, str]] = {
     # navigation and page titles
+    "home": ("Home", "首页"),
+    "todays_work": ("Today's work", "今日工作"),
+    "pipeline": ("Pipeline", "销售漏斗"),
+    "segments": ("Segments", "客户分类"),
+    "value": ("Value & churn", "价值与流失"),
+    "owners": ("Owners", "负责人"),
+    "menu": ("Menu", "菜单"),
+    "error_count": ("{count} errors", "{count} 个错误"),
     "customers": ("Customers", "客户"),
     "follow_ups": ("Follow-ups", "跟进"),
     "problems": ("Problems", "问题"),
@@ -80,6 +88,16 @@ UI: dict[str, tuple[str, str]] = {
     "closed": ("closed", "已关闭"),
     "none": ("None", "无"),
     "nothing_here": ("Nothing here.", "暂无。"),
+    # the customer table
+    "search": ("Search", "搜索"),
+    "search_placeholder": ("Name, contact, phone, tag…", "名称、联系人、电话、标签…"),
+    "all": ("All", "全部"),
+    "showing_rows": ("Showing {shown} of {total} customers", "显示 {shown} / {total} 位客户"),
+    "show_more": ("Show more", "显示更多"),
+    "no_script": (
+        "The customer table needs JavaScript. The follow-ups page and customers.csv work without it.",
+        "客户表需要启用 JavaScript。跟进页和 customers.csv 无需 JavaScript。",
+    ),
     # pages
     "as_of": ("As of {today}", "截至 {today}"),
     "customer_count": ("{count} customers", "共 {count} 位客户"),

@@ -19,13 +19,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import markdown
-from .followups import Board, DueItem, board, follow_up, is_going_cold, last_contact
+from .followups import Board, DueItem, board, due_state, follow_up, is_going_cold, last_contact
 from .i18n import label, tr
 from .messages import describe
 from .model import Contact, Customer, FollowUp, Problem, Vault
+from .sitedata import customers_script, filter_options
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-STATIC_FILES = ("style.css",)
+STATIC_FILES = ("style.css", "app.js")
+# The navigation: (word in i18n.UI, page).
+NAV = (("home", "index.html"), ("follow_ups", "follow-ups.html"), ("problems", "problems.html"))
 
 
 def template_dir() -> Path:
@@ -64,18 +67,6 @@ def customer_href(customer_id: str) -> str:
 
 def customer_file(customer_id: str) -> str:
     return f"customers/{customer_id}.html"
-
-
-def due_state(plan: FollowUp | None, today: date) -> str:
-    if plan is None:
-        return "closed"
-    if plan.due is None:
-        return "none"
-    if plan.due < today:
-        return "overdue"
-    if plan.due == today:
-        return "today"
-    return "soon" if (plan.due - today).days <= 7 else "later"
 
 
 def make_rows(vault: Vault, today: date) -> list[Row]:
@@ -130,6 +121,7 @@ def make_environment(locale: str) -> Environment:
         contact_links=contact_links,
         describe=lambda problem: describe(problem, locale),
         locale=locale,
+        nav=NAV,
         lang="zh-CN" if locale == "zh" else "en",
     )
     env.filters["money"] = money
@@ -162,7 +154,10 @@ def render_site(vault: Vault, today: date) -> Iterator[Page]:
         html = env.get_template(template).render(site=site, root=root, page_path=path, **context)
         return Page(path, html.encode("utf-8"))
 
-    yield page("index.html", "index.html", rows=rows, board=follow, active="customers")
+    yield page("index.html", "index.html", rows=rows, board=follow, active="home",
+               filters=filter_options(vault))
+    hrefs = {c.id: customer_href(c.id) for c in vault.customers}
+    yield Page("data/customers.js", customers_script(vault, today, hrefs))
     yield page("follow-ups.html", "follow_ups.html", board=follow, groups=_groups(follow),
                dormant_after=str(vault.settings.dormant_after), active="follow_ups")
     yield page("problems.html", "problems.html", problems=_problem_groups(vault.problems),
@@ -171,7 +166,7 @@ def render_site(vault: Vault, today: date) -> Iterator[Page]:
         yield page(customer_file(row.id), "customer.html", row=row, c=row.customer,
                    problems=[p for p in vault.problems if p.path == row.customer.path],
                    log=sorted(row.customer.log, key=lambda e: (e.date, e.line), reverse=True),
-                   active="customers")
+                   active="home")
     for name in STATIC_FILES:
         yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
 
