@@ -262,7 +262,7 @@ def test_yaml_problems_in_vault_yml_have_lines() -> None:
     _, problems = settings("name: a\nlocale: zh\nname: b\n")
     assert where(problems) == [(CFG, 3, 1, "error", "duplicate-key")]
     result, problems = settings("name: a\nstatuses: [lead\n")
-    assert where(problems) == [(CFG, 3, 1, "error", "yaml-syntax")]
+    assert where(problems) == [(CFG, 2, 11, "error", "yaml-syntax")]  # at the `[` left open
     assert result.name is None
 
 

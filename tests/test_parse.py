@@ -152,7 +152,7 @@ def test_yaml_problems_carry_absolute_file_lines() -> None:
     parsed = note("---\nname: Acme\nname: Again\ntags: [a\n---\n")
     assert where(parsed.problems) == [
         (PATH, 3, 1, "error", "duplicate-key"),
-        (PATH, 5, 1, "error", "yaml-syntax"),
+        (PATH, 4, 7, "error", "yaml-syntax"),  # the `[` left open
     ]
 
 

@@ -228,7 +228,7 @@ def test_problems_page_lists_broken_files_and_nav_counts_errors(tmp_path: Path) 
                                   "customers/bad.md": "---\nname: [\n---\n"})
     out = build(root)
     problems = (out / "problems.html").read_text(encoding="utf-8")
-    assert "customers/bad.md:3:1" in problems and "yaml-syntax" in problems
+    assert "customers/bad.md:2:7" in problems and "yaml-syntax" in problems
     nav = scan(out / "index.html")
     assert nav.find("span", **{"class": "badge badge-error"})
     assert not (out / "customers" / "bad.html").exists()

@@ -42,7 +42,7 @@ def test_broken_vault_yml_means_defaults_and_the_customers_still_load(tmp_path: 
     root = make_vault(tmp_path, {"vault.yml": "name: X\nstatuses: [lead, active\n",
                                  "customers/acme.md": ACME})
     vault = load(root)
-    assert where(vault.problems) == [("vault.yml", 3, 1, "error", "yaml-syntax")]
+    assert where(vault.problems) == [("vault.yml", 2, 11, "error", "yaml-syntax")]
     assert vault.settings.statuses == ("lead", "prospect", "active", "dormant", "lost")
     assert [(c.id, c.status) for c in vault.customers] == [("acme", "active")]
 
@@ -272,7 +272,7 @@ def test_every_kind_of_broken_file_at_once_still_loads_every_good_customer(tmp_p
         ("customers/broken/list.md", 2, 1, "error", "frontmatter-not-mapping"),
         ("customers/broken/no-front.md", 1, 1, "error", "frontmatter-missing"),
         ("customers/broken/not-first.md", 2, 1, "error", "frontmatter-not-first"),
-        ("customers/broken/syntax.md", 4, 1, "error", "yaml-syntax"),
+        ("customers/broken/syntax.md", 3, 7, "error", "yaml-syntax"),
         ("customers/broken/tag.md", 2, 7, "error", "yaml-tag"),
         ("customers/broken/unclosed.md", 1, 1, "error", "frontmatter-unclosed"),
         ("customers/broken/utf16.md", 1, 1, "error", "not-utf8-utf16"),

@@ -177,7 +177,7 @@ def test_document_end_alone_is_fine() -> None:
         ("name: a: b\n", 2, 8),  # a colon inside a plain value
         ("name: a\n status: b\n", 3, 8),  # wrong indentation
         ("a: b\n- c\n", 3, 1),  # a list item inside a mapping
-        ("name: 'Acme\n", 3, 1),  # unclosed quote: found at the end
+        ("name: 'Acme\n", 2, 7),  # unclosed quote: at the quote that was left open
         ("a: 1\n\tb: 2\n", 3, 1),  # tab indentation
     ],
 )

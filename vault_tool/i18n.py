@@ -14,7 +14,7 @@ UI: dict[str, tuple[str, str]] = {
     "todays_work": ("Today's work", "今日工作"),
     "pipeline": ("Pipeline", "销售漏斗"),
     "segments": ("Segments", "客户分类"),
-    "value": ("Value & churn", "价值与流失"),
+    "value_churn": ("Value & churn", "价值与流失"),
     "owners": ("Owners", "负责人"),
     "menu": ("Menu", "菜单"),
     "error_count": ("{count} errors", "{count} 个错误"),

@@ -28,7 +28,7 @@ def is_vault(root: Path) -> bool:
 def is_note_name(name: str) -> bool:
     """Markdown files, but not the hidden, lock, swap and backup files editors leave."""
     return (
-        name.endswith(".md")
+        name.lower().endswith(".md")
         and not name.startswith((".", "#", "~"))
         and len(name) > 3
     )

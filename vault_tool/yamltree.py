@@ -199,7 +199,14 @@ def parse_yaml(text: str, path: str, line_offset: int = 1) -> tuple[Node | None,
             builder.error(builder.document_end, "yaml-documents")
             return None, builder.problems
         mark = exc.problem_mark or exc.context_mark
-        line, column = _position(builder.line_starts, mark.index if mark else 0, line_offset)
+        index = mark.index if mark else 0
+        if text.strip() and not text[index:].strip():
+            # The error is "found the end": point at what was left open (the start
+            # of a quoted text, or the last thing written, as in `name: [`), not at
+            # the closing `---`.
+            context = exc.context_mark
+            index = context.index if context and context.index < index else len(text.rstrip()) - 1
+        line, column = _position(builder.line_starts, index, line_offset)
         reason = " ".join(x for x in (exc.context, exc.problem) if x)
         builder.problems.append(Problem.error(path, line, column, "yaml-syntax", reason=reason))
         return None, builder.problems
