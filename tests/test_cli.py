@@ -276,3 +276,11 @@ def test_internal_errors_print_no_traceback(monkeypatch: pytest.MonkeyPatch,
     assert exit_info.value.code == 70
     assert "internal error: RuntimeError: boom" in err
     assert "Traceback" not in err
+
+
+def test_out_of_range_today_and_within_are_usage_errors(tmp_path: Path) -> None:
+    root = vault(tmp_path)
+    code, _, err = run(root, "due", "--today", "9999-12-30")
+    assert code == 2 and "out of range" in err
+    code, _, err = run(root, "due", "--within", "99999999d")
+    assert code == 2 and "too long" in err

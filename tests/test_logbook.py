@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
-from conftest import TODAY, where
+from conftest import TODAY, load, make_vault, where
 
 from vault_tool.config import load_settings
 from vault_tool.logbook import read_log
@@ -200,3 +201,19 @@ def test_every_bad_line_is_reported() -> None:
         (PATH, 11, 14, "error", "unknown-channel"),
         (PATH, 12, 3, "warning", "future-log-date"),
     ]
+
+
+def test_a_misspelt_log_heading_is_a_warning_not_a_silent_loss(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {
+        "vault.yml": "log_heading: [Log, 沟通记录]\n",
+        "customers/a.md": "---\nname: A\n---\nintro\n\n## Logs\n- 2026-11-01 call: x\n",
+        "customers/b.md": "---\nname: B\n---\n## 沟通纪录\n- 2026-11-01 call: x\n",
+        "customers/c.md": "---\nname: C\n---\n## Call log ideas\n\n## Log\n",
+        "customers/d.md": "---\nname: D\n---\n## Background\n",
+    })
+    vault = load(root)
+    assert where(vault.problems) == [
+        ("customers/a.md", 6, 1, "warning", "log-heading-typo"),
+        ("customers/b.md", 4, 1, "warning", "log-heading-typo"),
+    ]
+    assert [p.args["suggestion"] for p in vault.problems] == ["Log", "沟通记录"]

@@ -140,6 +140,7 @@ EVERY_CODE_VAULT: dict[str, str | bytes] = {
                   "fields:\n  employees: integer\n  status: text\n  level: enum\n"
                   "  grade: {type: enum, values: [A, B]}\n"),
     "customers/big.md": b"---\nname: x\n---\n" + b"y" * 1_100_000,
+    "customers/typo-heading.md": "---\nname: x\n---\n## Logs\n- 2026-11-01 call: x\n",
     "customers/latin1.md": b"---\nname: caf\xe9\xff\n---\n",
     "customers/gbk.md": "---\nname: 北京\n---\n".encode("gbk"),
     "customers/utf16.md": "---\nname: x\n---\n".encode("utf-16"),

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .convert import DURATION_RE, nearest
+from .convert import DURATION_RE, MAX_DURATION_DAYS, UNIT_DAYS, nearest
 from .followups import due_within
 from .i18n import text_table, tr
 from .messages import format_problem
@@ -37,9 +37,12 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            when = date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-02", param, ctx)
+        if not 1900 <= when.year <= 9000:
+            self.fail(f"{value!r} is out of range; use a year from 1900 to 9000", param, ctx)
+        return when
 
 
 class DurationType(click.ParamType):  # type: ignore[type-arg]
@@ -52,7 +55,10 @@ class DurationType(click.ParamType):  # type: ignore[type-arg]
         match = DURATION_RE.match(str(value))
         if not match:
             self.fail(f"{value!r} is not a duration; write e.g. 7d, 2w, 3m or 1y", param, ctx)
-        return Duration(int(match.group(1)), match.group(2))  # type: ignore[arg-type]
+        count, unit = int(match.group(1)), match.group(2)
+        if count * UNIT_DAYS[unit] > MAX_DURATION_DAYS:
+            self.fail(f"{value!r} is too long; use at most 100 years", param, ctx)
+        return Duration(count, unit)  # type: ignore[arg-type]
 
 
 def today_option(func: F) -> F:

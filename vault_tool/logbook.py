@@ -11,6 +11,7 @@ code block or a nested list is not mistaken for an entry.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -38,7 +39,11 @@ def read_log(
     lines = body.split("\n")
     entries: list[Interaction] = []
     problems: list[Problem] = []
-    for item in _log_items(markdown.parse_blocks(body), settings.log_headings):
+    tokens = markdown.parse_blocks(body)
+    items = _log_items(tokens, settings.log_headings)
+    if not items:
+        problems += _misspelt_heading(tokens, settings.log_headings, body_line, path)
+    for item in items:
         source = lines[item.line_index] if item.line_index < len(lines) else ""
         line = body_line + item.line_index
         entry = _read_entry(item.content, source, line, settings, path, problems)
@@ -74,6 +79,29 @@ def _log_items(tokens: list[Token], headings: tuple[str, ...]) -> list[_Item]:
             if item is not None and token.map is not None:
                 items.append(_Item(item, token.map[0]))
     return items
+
+
+def _misspelt_heading(
+    tokens: list[Token], headings: tuple[str, ...], body_line: int, path: str
+) -> list[Problem]:
+    """A heading that looks like the log heading but is not (`## Logs`, `## 沟通纪录`).
+
+    Such a typo would silently switch off the log, and with it every reminder
+    computed from the last contact, so it is worth a warning.
+    """
+    titles = [(tokens[i + 1].content.strip(), t.map[0]) for i, t in enumerate(tokens)
+              if t.type == "heading_open" and t.map is not None]
+    by_fold = {h.casefold(): h for h in headings}
+    if any(title.casefold() in by_fold for title, _ in titles):
+        return []
+    for title, line_index in titles:
+        folded = title.casefold()
+        near = [h for f, h in by_fold.items() if f in folded]
+        near += [by_fold[f] for f in difflib.get_close_matches(folded, list(by_fold), 1, 0.7)]
+        if near:
+            return [Problem.warning(path, body_line + line_index, 1, "log-heading-typo",
+                                    heading=title, suggestion=near[0])]
+    return []
 
 
 def _first_inline(tokens: list[Token], start: int) -> str | None:

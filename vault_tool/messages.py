@@ -174,6 +174,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "write '- YYYY-MM-DD channel: text'",
         "沟通记录标题下的 '{text}' 没有日期，不会被统计；请写成 '- YYYY-MM-DD 方式: 内容'",
     ),
+    "log-heading-typo": (
+        "heading '{heading}' looks like the log heading but is not, so the log below it is not read",
+        "标题 '{heading}' 像是沟通记录的标题但并不一致，其下的记录不会被读取",
+    ),
     "log-no-channel": (
         "log entry {date} has no channel; write '- {date} call: text' (channels: {channels})",
         "沟通记录 {date} 缺少沟通方式；请写成 '- {date} call: 内容'（方式：{channels}）",
