@@ -301,3 +301,9 @@ colour: blue
         (CFG, 10, 1, "warning", "unknown-setting"),
     ]
     assert (result.locale, result.statuses, result.fields) == ("en", ("lead", "lost"), ())
+
+
+def test_rates_convert_into_the_vault_currency() -> None:
+    result, problems = settings("currency: CNY\nrates:\n  USD: 7.1\n  EUR: 0\n  GBP: x\n")
+    assert result.rates == (("USD", Decimal("7.1")),)
+    assert where(problems) == [(CFG, 4, 8, "error", "invalid-rate"), (CFG, 5, 8, "error", "not-a-number")]

@@ -136,7 +136,7 @@ def test_format_problem_is_what_editors_jump_to() -> None:
 
 
 EVERY_CODE_VAULT: dict[str, str | bytes] = {
-    "vault.yml": ("owners: [alice]\nlocale: fr\nchannels: []\ncolour: x\n"
+    "vault.yml": ("owners: [alice]\nlocale: fr\nchannels: []\ncolour: x\nrates: {USD: 0}\n"
                   "fields:\n  employees: integer\n  status: text\n  level: enum\n"
                   "  grade: {type: enum, values: [A, B]}\n"),
     "customers/big.md": b"---\nname: x\n---\n" + b"y" * 1_100_000,

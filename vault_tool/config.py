@@ -13,6 +13,7 @@ from .convert import (
     Reporter,
     as_duration,
     as_mapping,
+    as_number,
     as_probability,
     as_text,
     as_text_list,
@@ -195,6 +196,21 @@ def _currency(node: Node, rep: Reporter) -> str | None:
     return as_text(node, "currency", rep)
 
 
+def _rates(node: Node, rep: Reporter) -> tuple[tuple[str, Decimal], ...] | None:
+    """`rates: {USD: 7.1, EUR: 7.8}`: what one unit of each currency is worth in `currency`."""
+    mapping = as_mapping(node, "rates", rep)
+    if mapping is None:
+        return None
+    rates = []
+    for key, value in mapping.items:
+        rate = as_number(value, f"rates.{key.value}", rep)
+        if rate is not None and rate > 0:
+            rates.append((key.value, rate))
+        elif rate is not None:
+            rep.error(value, "invalid-rate", key=f"rates.{key.value}", value=str(rate))
+    return tuple(rates)
+
+
 def _log_heading(node: Node, rep: Reporter) -> tuple[str, ...] | None:
     """One heading, or several for a vault written in two languages."""
     if isinstance(node, Scalar):
@@ -277,6 +293,7 @@ READERS: dict[str, Callable[[Node, Reporter], object]] = {
     "dormant_after": _dormant_after,
     "owners": _word_list("owners"),
     "currency": _currency,
+    "rates": _rates,
     "fields": _fields,
     "required": _word_list("required"),
     "log_heading": _log_heading,

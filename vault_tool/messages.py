@@ -194,6 +194,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{key}': '{value}' is not one of {choices}",
         "'{key}'：'{value}' 不是 {choices} 之一",
     ),
+    "invalid-rate": (
+        "'{key}': {value} is not an exchange rate; write what one unit is worth in the vault "
+        "currency, e.g. USD: 7.1",
+        "'{key}'：{value} 不是有效汇率；请写一个单位折合多少本位币，例如 USD: 7.1",
+    ),
     "empty-setting": (
         "'{key}' must not be empty; remove it to use the default",
         "'{key}' 不能为空；删除这一项即可使用默认值",
