@@ -72,13 +72,18 @@ def test_unchanged_pages_keep_their_bytes_and_mtime(tmp_path: Path) -> None:
     (root / "customers" / "b.md").write_text("---\nname: B\n---\n", encoding="utf-8")
     site = tmp_path / "site"
     first = build_site(load_vault(root, TODAY), site, TODAY)
-    page = site / "customers" / "a.html"
-    os.utime(page, ns=(1_000_000_000, 1_000_000_000))
+    files = [p for p in site.rglob("*") if p.is_file()]
+    for path in files:
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     (root / "customers" / "b.md").write_text("---\nname: B2\n---\n", encoding="utf-8")
     second = build_site(load_vault(root, TODAY), site, TODAY)
-    assert page.stat().st_mtime_ns == 1_000_000_000
+    touched = sorted(p.relative_to(site).as_posix() for p in files
+                     if p.stat().st_mtime_ns != 1_000_000_000)
     assert first.written == first.pages
-    assert second.written == 3  # b.html, index.html and follow-ups.html (B has no plan)
+    # B's page, the pages and data files that name B (B has no plan, so follow-ups lists it).
+    assert touched == ["customers.csv", "customers.json", "customers/b.html", "data/customers.js",
+                       "follow-ups.html"]
+    assert second.written == len(touched)
     assert "B2" in (site / "customers" / "b.html").read_text(encoding="utf-8")
 
 

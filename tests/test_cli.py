@@ -207,14 +207,16 @@ def test_build_writes_pages_and_is_reproducible(tmp_path: Path) -> None:
     assert code == 0, err
     site = root / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    assert pages == [".vault-tool-manifest", "assets/app.js", "assets/style.css",
-                     "customers/acme.html", "customers/broken.html", "customers/上海华联.html",
-                     "data/customers.js", "follow-ups.html", "index.html", "problems.html"]
+    assert pages == [".vault-tool-manifest", "assets/app.js", "assets/style.css", "customers.csv",
+                     "customers.json", "customers/acme.html", "customers/broken.html",
+                     "customers/上海华联.html", "data/customers.js", "follow-ups-by-owner.html",
+                     "follow-ups.html", "follow-ups.ics", "index.html", "owners.html",
+                     "pipeline.html", "problems.html", "segments.html", "value.html"]
     first = {p: (site / p).read_bytes() for p in pages}
     code, out, _ = run(root, "build", "--today", TODAY, "-o", "again")
     assert code == 0
     assert {p: (root / "again" / p).read_bytes() for p in pages} == first
-    assert "Built 9 files" in out
+    assert "Built 17 files" in out
 
 
 def test_build_strict_refuses_errors(tmp_path: Path) -> None:

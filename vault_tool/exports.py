@@ -26,7 +26,7 @@ from .i18n import tr
 from .model import Contact, Customer, FieldValue, FollowUp, Settings, Vault
 from .pipeline import DealRef, deal_state, totals
 from .records import customer_dict, plain
-from .render import Page, customer_file, customer_href
+from .output import Page, customer_file, customer_href
 
 PRODID = "-//vault-tool//EN"
 ICS_FILE = "follow-ups.ics"

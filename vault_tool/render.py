@@ -18,31 +18,27 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import markdown
+from . import markdown, views
+from .exports import export_pages
 from .followups import Board, DueItem, board, due_state, follow_up, is_going_cold, last_contact
 from .i18n import label, tr
 from .messages import describe
 from .model import Contact, Customer, FollowUp, Problem, Vault
+from .output import Page, customer_file, customer_href
 from .sitedata import customers_script, filter_options
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_FILES = ("style.css", "app.js")
 # The navigation: (word in i18n.UI, page).
-NAV = (("home", "index.html"), ("follow_ups", "follow-ups.html"), ("problems", "problems.html"))
+NAV = (("home", "index.html"), ("follow_ups", "follow-ups.html"), ("pipeline", "pipeline.html"),
+       ("segments", "segments.html"), ("value_churn", "value.html"), ("owners", "owners.html"),
+       ("problems", "problems.html"))
 
 
 def template_dir() -> Path:
     """Installed wheels carry the templates inside the package; a checkout has them beside it."""
     inside = PACKAGE_DIR / "templates"
     return inside if inside.is_dir() else PACKAGE_DIR.parent / "templates"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One file of the site: its path inside the site, and its bytes."""
-
-    path: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -58,15 +54,6 @@ class Row:
     @property
     def id(self) -> str:
         return self.customer.id
-
-
-def customer_href(customer_id: str) -> str:
-    """The link to a customer page, relative to the site's root (ids may be Chinese)."""
-    return "customers/" + quote(customer_id, safe="") + ".html"
-
-
-def customer_file(customer_id: str) -> str:
-    return f"customers/{customer_id}.html"
 
 
 def make_rows(vault: Vault, today: date) -> list[Row]:
@@ -155,11 +142,20 @@ def render_site(vault: Vault, today: date) -> Iterator[Page]:
         return Page(path, html.encode("utf-8"))
 
     yield page("index.html", "index.html", rows=rows, board=follow, active="home",
-               filters=filter_options(vault))
+               filters=filter_options(vault), home=views.home(vault, today, follow))
     hrefs = {c.id: customer_href(c.id) for c in vault.customers}
     yield Page("data/customers.js", customers_script(vault, today, hrefs))
     yield page("follow-ups.html", "follow_ups.html", board=follow, groups=_groups(follow),
                dormant_after=str(vault.settings.dormant_after), active="follow_ups")
+    yield page("follow-ups-by-owner.html", "follow_ups_by_owner.html", active="follow_ups",
+               groups=views.follow_ups_by_owner(vault, today))
+    yield page("pipeline.html", "pipeline.html", p=views.pipeline_page(vault, today), active="pipeline")
+    yield page("segments.html", "segments.html", sections=views.segments_page(vault, today),
+               active="segments")
+    yield page("value.html", "value.html", v=views.value_page(vault, today), active="value_churn",
+               dormant_after=str(vault.settings.dormant_after))
+    yield page("owners.html", "owners.html", owners=views.owners_page(vault, today), active="owners")
+    yield from export_pages(vault, today)
     yield page("problems.html", "problems.html", problems=_problem_groups(vault.problems),
                active="problems")
     for row in rows:

@@ -1,0 +1,24 @@
+"""One file of the built site: plain data shared by the renderers and the writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass(frozen=True)
+class Page:
+    """A file of the site: its path inside the site (forward slashes), and its bytes."""
+
+    path: str
+    content: bytes
+
+
+def customer_href(customer_id: str) -> str:
+    """The link to a customer page, relative to the site's root (ids may be Chinese)."""
+    return "customers/" + quote(customer_id, safe="") + ".html"
+
+
+def customer_file(customer_id: str) -> str:
+    """The customer page's path inside the site."""
+    return f"customers/{customer_id}.html"

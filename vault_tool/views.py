@@ -1,0 +1,180 @@
+"""Page contexts of the dashboard's analysis pages: computed here, only displayed by templates.
+
+Each function takes the vault and `today` and returns plain data (and charts,
+already drawn as SVG) for one page, in the vault's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from . import analytics, pipeline
+from .charts import Bar, bar_chart, donut_chart
+from .followups import Board, DueItem, board
+from .i18n import label, tr
+from .model import Vault
+
+
+def _money(value: Decimal | int) -> str:
+    """Whole units for charts and key figures: 1234567.5 -> 1,234,568."""
+    return f"{Decimal(value).quantize(Decimal(1)):,}"
+
+
+def _t(vault: Vault, key: str, **params: object) -> str:
+    text = tr(vault.settings.locale, key)
+    return text.format(**params) if params else text
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    status: analytics.StatusCounts
+    status_chart: Markup
+    open_pipeline: pipeline.Totals
+    quarters: pipeline.QuarterForecast
+    won_this_month: pipeline.Totals
+    done_this_week: int
+    activity_chart: Markup
+    overdue: tuple[DueItem, ...]
+    due_today: tuple[DueItem, ...]
+    going_cold_count: int
+
+
+def home(vault: Vault, today: date, follow: Board) -> HomeFigures:
+    status = analytics.status_counts(vault)
+    slices = [Bar(label(vault.settings.locale, "status", s.status), s.count, s.status)
+              for s in status.statuses if s.count]
+    if status.without_status:
+        slices.append(Bar(_t(vault, "no_status"), status.without_status, "none"))
+    month_start = today.replace(day=1)
+    return HomeFigures(
+        status=status,
+        status_chart=donut_chart(slices, title=_t(vault, "customers_by_status"),
+                                 description=_t(vault, "customers_by_status_desc"),
+                                 empty_text=_t(vault, "no_data"), ident="chart-status"),
+        open_pipeline=pipeline.open_pipeline_value(vault),
+        quarters=pipeline.quarter_forecast(vault, today),
+        won_this_month=pipeline.totals(pipeline.won_in(vault, month_start, today)),
+        done_this_week=analytics.follow_ups_done(vault, analytics.week_start(today), today),
+        activity_chart=activity_chart(vault, today),
+        overdue=follow.overdue,
+        due_today=follow.today,
+        going_cold_count=len(follow.going_cold),
+    )
+
+
+def activity_chart(vault: Vault, today: date) -> Markup:
+    weeks = analytics.activity_by_week(vault, today)
+    bars = [Bar(w.monday.strftime("%m-%d"), w.count) for w in weeks]
+    return bar_chart(bars, title=_t(vault, "activity_title"),
+                     description=_t(vault, "activity_desc", weeks=len(weeks)),
+                     label_every=4, empty_text=_t(vault, "no_data"), ident="chart-activity")
+
+
+@dataclass(frozen=True)
+class PipelinePage:
+    board: tuple[pipeline.StageColumn, ...]
+    open_total: pipeline.Totals
+    stage_chart: Markup
+    forecast: pipeline.Forecast
+    forecast_chart: Markup
+    quarters: pipeline.QuarterForecast
+    past_close: tuple[pipeline.DealRef, ...]
+    stale: tuple[pipeline.StaleDeal, ...]
+    won_90: pipeline.Totals
+
+
+def pipeline_page(vault: Vault, today: date) -> PipelinePage:
+    columns = pipeline.stage_board(vault)
+    locale = vault.settings.locale
+    stage_bars = [Bar(label(locale, "stage", c.stage) if c.stage else _t(vault, "no_stage"),
+                      c.totals.value.quantize(Decimal(1)), c.stage or "none") for c in columns]
+    forecast = pipeline.forecast_by_month(vault, today)
+    buckets = [forecast.overdue, *forecast.months, forecast.later]
+    forecast_bars = [Bar(_bucket_label(vault, b.label), b.totals.weighted.quantize(Decimal(1)))
+                     for b in buckets]
+    return PipelinePage(
+        board=columns,
+        open_total=pipeline.open_pipeline_value(vault),
+        stage_chart=bar_chart(stage_bars, title=_t(vault, "pipeline_by_stage"),
+                              description=_t(vault, "pipeline_by_stage_desc"), value_format=_money,
+                              horizontal=True, empty_text=_t(vault, "no_data"), ident="chart-stages"),
+        forecast=forecast,
+        forecast_chart=bar_chart(forecast_bars, title=_t(vault, "forecast_title"),
+                                 description=_t(vault, "forecast_desc"), value_format=_money,
+                                 empty_text=_t(vault, "no_data"), ident="chart-forecast"),
+        quarters=pipeline.quarter_forecast(vault, today),
+        past_close=pipeline.past_expected_close(vault, today),
+        stale=pipeline.stale_deals(vault, today),
+        won_90=pipeline.totals(pipeline.won_in(vault, today - timedelta(days=89), today)),
+    )
+
+
+def _bucket_label(vault: Vault, name: str) -> str:
+    return _t(vault, f"bucket_{name}") if name in ("overdue", "undated", "later") else name
+
+
+@dataclass(frozen=True)
+class SegmentSection:
+    key: str
+    title: str
+    table: analytics.SegmentTable
+    chart: Markup
+
+
+def segments_page(vault: Vault, today: date) -> tuple[SegmentSection, ...]:
+    sections = []
+    for key in analytics.segment_keys(vault.settings):
+        table = analytics.segment_table(vault, key, today)
+        title = _t(vault, key) if tr(vault.settings.locale, key) != key else key
+        bars = [Bar(r.value if r.value is not None else _t(vault, "not_set"), r.customers)
+                for r in table.rows[:12]]
+        chart = bar_chart(bars, title=_t(vault, "customers_by", what=title),
+                          description=_t(vault, "customers_by_desc", what=title), horizontal=True,
+                          empty_text=_t(vault, "no_data"), ident=f"chart-segment-{key}")
+        sections.append(SegmentSection(key, title, table, chart))
+    return tuple(sections)
+
+
+@dataclass(frozen=True)
+class ValuePage:
+    rfm: analytics.Rfm
+    segment_chart: Markup
+    churn: tuple[analytics.ChurnRow, ...]
+
+
+def value_page(vault: Vault, today: date) -> ValuePage:
+    result = analytics.rfm(vault, today)
+    bars = [Bar(_t(vault, f"rfm_{s.segment}"), s.customers, s.segment) for s in result.segments]
+    return ValuePage(
+        rfm=result,
+        segment_chart=bar_chart(bars, title=_t(vault, "rfm_chart_title"),
+                                description=_t(vault, "rfm_chart_desc"), horizontal=True,
+                                empty_text=_t(vault, "no_data"), ident="chart-rfm"),
+        churn=analytics.churn_list(vault, today),
+    )
+
+
+def owners_page(vault: Vault, today: date) -> tuple[analytics.OwnerRow, ...]:
+    return analytics.owner_summary(vault, today)
+
+
+@dataclass(frozen=True)
+class OwnerGroup:
+    owner: str | None
+    items: tuple[DueItem, ...]
+
+
+def follow_ups_by_owner(vault: Vault, today: date) -> tuple[OwnerGroup, ...]:
+    """Overdue and this week's follow-ups, one group per owner (the owners' order of vault.yml)."""
+    follow = board(vault, today)
+    items = [*follow.overdue, *follow.today, *follow.this_week]
+    groups = []
+    for owner in analytics.owner_order(vault):
+        mine = tuple(i for i in items if i.customer.owner == owner)
+        if mine:
+            groups.append(OwnerGroup(owner, mine))
+    return tuple(groups)
