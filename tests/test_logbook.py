@@ -163,8 +163,20 @@ def test_unknown_channel_is_reported_at_the_word_with_the_nearest() -> None:
     assert found == ()
     assert where(problems) == [(PATH, 6, 14, "error", "unknown-channel")]
     assert problems[0].args == {"key": "channel", "value": "emial",
-                                "choices": "call, email, meeting, visit, wechat, message, note",
+                                "choices": "call, email, meeting, visit, wechat, message, note, "
+                                           "电话, 邮件, 会议, 拜访, 微信, 消息, 短信, 备注",
                                 "suggestion": "email"}
+
+
+def test_unknown_chinese_channel_suggests_the_alias_inside_it() -> None:
+    _, problems = read("## Log\n- 2026-11-02 打电话：问报价\n")
+    assert where(problems) == [(PATH, 6, 14, "error", "unknown-channel")]
+    assert problems[0].args["suggestion"] == "电话"
+
+
+def test_log_heading_typo_needs_a_whole_word() -> None:
+    _, problems = read("## Blog posts\n- 2026-11-02 call: x\n## Catalogue\n")
+    assert problems == []
 
 
 def test_unknown_channel_without_anything_near() -> None:

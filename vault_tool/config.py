@@ -203,7 +203,7 @@ def _rates(node: Node, rep: Reporter) -> tuple[tuple[str, Decimal], ...] | None:
         return None
     rates = []
     for key, value in mapping.items:
-        rate = as_number(value, f"rates.{key.value}", rep)
+        rate = as_number(value, f"rates.{key.value}", rep, amount=False)
         if rate is not None and rate > 0:
             rates.append((key.value, rate))
         elif rate is not None:

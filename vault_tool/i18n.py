@@ -265,11 +265,15 @@ UI: dict[str, tuple[str, str]] = {
 
 
 def tr(locale: str, key: str) -> str:
-    """The word for `key` in `locale`; unknown keys fall back to the key itself."""
-    pair = UI.get(key)
-    if pair is None:
-        return key
+    """The word for `key` in `locale`. An unknown key is a bug, so it fails loudly
+    (and in the tests) instead of showing an untranslated key to a user."""
+    pair = UI[key]
     return pair[1] if locale == "zh" else pair[0]
+
+
+def tr_or(locale: str, key: str, default: str) -> str:
+    """The word for `key`, or `default` for keys that come from the user (custom fields)."""
+    return tr(locale, key) if key in UI else default
 
 
 def label(locale: str, kind: str, value: str | None) -> str:

@@ -19,6 +19,7 @@ from datetime import date
 from markdown_it.token import Token
 
 from . import markdown
+from .convert import nearest
 from .model import Interaction, Problem, Settings
 
 ENTRY_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?=[\s:：]|$)")
@@ -96,7 +97,7 @@ def _misspelt_heading(
         return []
     for title, line_index in titles:
         folded = title.casefold()
-        near = [h for f, h in by_fold.items() if f in folded]
+        near = [h for f, h in by_fold.items() if re.search(rf"(?<![a-z]){re.escape(f)}(?![a-z])", folded)]
         near += [by_fold[f] for f in difflib.get_close_matches(folded, list(by_fold), 1, 0.7)]
         if near:
             return [Problem.warning(path, body_line + line_index, 1, "log-heading-typo",
@@ -144,15 +145,20 @@ def _read_entry(
     word, text = rest.group(1), " ".join(rest.group(2).split())
     channel = resolve_channel(word, settings)
     if channel is None:
-        from .convert import nearest
-
+        words = (*settings.channels, *(alias for alias, _ in settings.channel_aliases))
         problems.append(Problem.error(
             path, line, column + match.end() + content[match.end():].find(word), "unknown-channel",
-            key="channel", value=word, choices=", ".join(settings.channels),
-            suggestion=nearest(word, settings.channels) or "",
+            key="channel", value=word, choices=", ".join(words),
+            suggestion=_nearest_channel(word, words) or "",
         ))
         return None
     return Interaction(when, channel, text, line)
+
+
+def _nearest_channel(word: str, words: tuple[str, ...]) -> str | None:
+    """A declared channel or alias inside the word (`打电话` -> `电话`), else the closest."""
+    inside = [w for w in words if len(w) > 1 and w in word]
+    return max(inside, key=len) if inside else nearest(word, words)
 
 
 def resolve_channel(word: str, settings: Settings) -> str | None:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import analytics, pipeline
 from .charts import Bar, bar_chart, donut_chart
 from .followups import Board, DueItem, board
-from .i18n import label, tr
+from .i18n import label, tr, tr_or
 from .model import Vault
 
 
@@ -129,7 +129,7 @@ def segments_page(vault: Vault, today: date) -> tuple[SegmentSection, ...]:
     sections = []
     for key in analytics.segment_keys(vault.settings):
         table = analytics.segment_table(vault, key, today)
-        title = _t(vault, key) if tr(vault.settings.locale, key) != key else key
+        title = tr_or(vault.settings.locale, key, key)
         bars = [Bar(r.value if r.value is not None else _t(vault, "not_set"), r.customers)
                 for r in table.rows[:12]]
         chart = bar_chart(bars, title=_t(vault, "customers_by", what=title),
