@@ -24,9 +24,9 @@ from icalendar import Calendar, Event, Todo, vDuration
 from .followups import DueItem, follow_up, is_going_cold, last_contact, scheduled
 from .i18n import tr
 from .model import Contact, Customer, FieldValue, FollowUp, Settings, Vault
+from .output import Page, customer_file, customer_href
 from .pipeline import DealRef, deal_state, totals
 from .records import customer_dict, plain
-from .output import Page, customer_file, customer_href
 
 PRODID = "-//vault-tool//EN"
 ICS_FILE = "follow-ups.ics"

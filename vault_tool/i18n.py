@@ -234,7 +234,8 @@ UI: dict[str, tuple[str, str]] = {
     # owners and follow-ups by owner
     "no_owner": ("(no owner)", "（无负责人）"),
     "log_30_days": ("Log entries, 30 days", "近 30 天沟通"),
-    "owners_help": ("Amounts in {currency}; deal counts in brackets.", "金额单位：{currency}；括号内为商机数量。"),
+    "owners_help": ("Amounts in {currency}; deal counts in brackets.",
+                    "金额单位：{currency}；括号内为商机数量。"),
     "follow_ups_by_owner": ("Follow-ups by owner", "按负责人查看跟进"),
     "follow_ups_all": ("All follow-ups", "全部跟进"),
     "by_owner_help": ("Overdue and due within 7 days, per owner.", "每位负责人已逾期及 7 天内到期的跟进。"),
