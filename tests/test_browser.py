@@ -23,7 +23,8 @@ from vault_tool.vault import load_vault
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PAGES = ["index.html", "follow-ups.html", "problems.html",
+PAGES = ["index.html", "follow-ups.html", "follow-ups-by-owner.html", "pipeline.html",
+         "segments.html", "value.html", "owners.html", "problems.html",
          "customers/" + quote("上海华联") + ".html", "customers/nordic-home.html"]
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
 
@@ -87,4 +88,69 @@ def test_keyboard_reaches_the_skip_link_first(browser, site: Path) -> None:  # t
     page.goto((site / "index.html").as_uri())
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
+    page.close()
+
+
+def open_page(browser, site: Path, path: str, width: int = 1280):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((site / path).as_uri())
+    return page
+
+
+def visible_names(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator("#customer-table tbody tr td:first-child a").all_inner_texts()
+
+
+def test_search_finds_chinese_and_latin_text(browser, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(browser, site, "index.html")
+    assert len(visible_names(page)) == len(load_vault(ROOT / "example_vault", date(2026, 11, 23)).customers)
+    page.fill("#q", "华联")
+    assert visible_names(page) == ["上海华联超市有限公司"]
+    page.fill("#q", "NORDIC HOME")  # case does not matter
+    assert visible_names(page) == ["Nordic Home AB"]
+    page.fill("#q", "zhang.wei@example")  # contacts are searched too
+    assert visible_names(page) == ["上海华联超市有限公司"]
+    page.fill("#q", "")
+    assert "43" in page.inner_text("#table-status")
+    page.close()
+
+
+def test_filters_combine_and_sorting_works(browser, site: Path) -> None:  # type: ignore[no-untyped-def]
+    vault = load_vault(ROOT / "example_vault", date(2026, 11, 23))
+    page = open_page(browser, site, "index.html")
+    page.select_option("#f-owner", "alice")
+    page.select_option("#f-status", "active")
+    expected = sorted(c.name for c in vault.customers if c.owner == "alice" and c.status == "active")
+    assert sorted(visible_names(page)) == expected and expected
+    page.click("th[data-sort=name] button")  # second click on the sorted column: descending
+    assert visible_names(page) == sorted(expected, key=str.casefold, reverse=True)
+    assert page.get_attribute("th[data-sort=name]", "aria-sort") == "descending"
+    page.close()
+
+
+def test_pipeline_board_and_charts_are_drawn(browser, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(browser, site, "pipeline.html")
+    assert page.locator(".stage-col").count() == 3  # qualified, proposal, negotiation
+    assert page.locator(".deal-card").count() >= 10
+    charts = page.locator("svg.chart")
+    assert charts.count() == 2
+    for index in range(charts.count()):
+        box = charts.nth(index).bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 100
+        assert charts.nth(index).locator("rect.bar").count() >= 3
+    home = open_page(browser, site, "index.html")
+    assert home.locator("svg.chart-donut").count() == 1
+    assert home.locator("svg.chart rect.bar").count() == 26  # one per week
+    page.close()
+    home.close()
+
+
+def test_phone_menu_opens_and_closes(browser, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(browser, site, "index.html", width=375)
+    nav = page.locator("#site-nav")
+    assert not nav.is_visible()
+    page.click(".menu-toggle")
+    assert nav.is_visible() and page.get_attribute(".menu-toggle", "aria-expanded") == "true"
+    page.click(".menu-toggle")
+    assert not nav.is_visible()
     page.close()

@@ -248,3 +248,91 @@ def test_chinese_locale_has_no_english_ui_words(tmp_path: Path) -> None:
             assert english not in text, (name, english)
     assert "客户" in (out / "index.html").read_text(encoding="utf-8")
     assert "沟通记录" in (out / "customers" / "acme.html").read_text(encoding="utf-8")
+
+
+ZH_VAULT = {
+    "vault.yml": ("name: 华联贸易\nlocale: zh\ncurrency: CNY\nowners: [王芳, 李雷]\n"
+                  "log_heading: 沟通记录\ndefault_cadence: {active: 1m, lead: 2w}\n"
+                  "fields:\n  等级: {type: enum, values: [甲, 乙]}\n"),
+    "customers/上海华联.md": """---
+name: 上海华联超市
+status: active
+owner: 王芳
+tags: [零售, 重点]
+industry: 超市
+region: 华东
+source: 展会
+等级: 甲
+next_follow_up: 2026-11-20
+follow_up: 寄样品
+contacts:
+  - name: 张伟
+    role: 采购经理
+    phone: "13800138000"
+    wechat: "13800138000"
+deals:
+  - title: 年度供货
+    stage: negotiation
+    value: 180000
+    expected_close: 2026-12-15
+  - title: 礼盒
+    stage: won
+    value: 42000
+    closed: 2026-11-10
+purchases:
+  - date: 2026-03-10
+    amount: 42000
+    product: 礼盒
+  - date: 2025-09-10
+    amount: 12000
+    product: 茶叶
+---
+备注：价格敏感。
+
+## 沟通记录
+- 2026-11-12 微信：确认报价
+- 2026-08-01 拜访：看门店
+""",
+    "customers/杭州绿叶.md": "---\nname: 杭州绿叶\nstatus: lead\nowner: 李雷\ncreated: 2026-11-01\n---\n",
+    "customers/坏文件.md": "---\nname: 坏\nstatus: 活跃\n---\n",
+}
+# Words that may stay Latin in a Chinese dashboard: codes, units and file types.
+LATIN_OK = {"CNY", "RFM", "vault-tool", "ics", "customers.csv", "JavaScript", "k"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class VisibleText(HTMLParser):
+    """Text a reader sees or hears (text, alt, aria-label, placeholder, title), outside <code>
+    and outside problem messages, which quote the YAML keys and declared values to type."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[bool] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.stack.append(tag in ("code", "script", "style") or ("class", "msg") in attrs)
+            self.skip += self.stack[-1]
+        for name, value in attrs:
+            if name in ("aria-label", "placeholder", "title", "alt") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= self.stack.pop() if self.stack else 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def test_every_page_in_chinese_has_no_untranslated_word(tmp_path: Path) -> None:
+    out = build(write(tmp_path / "v", ZH_VAULT))
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 11  # 8 pages and 3 customers (the broken status still shows)
+    for page in pages:
+        parser = VisibleText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        words = set(re.findall(r"[A-Za-z][A-Za-z.\-]+", " ".join(parser.parts)))
+        assert words <= LATIN_OK, (page.name, sorted(words - LATIN_OK))
