@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -231,11 +232,19 @@ class Settings:
     channels: tuple[str, ...] = DEFAULT_CHANNELS
     channel_aliases: tuple[tuple[str, str], ...] = field(default=())
 
+    @cached_property
+    def _stage_map(self) -> dict[str, Decimal]:
+        return dict(self.stages)
+
+    @cached_property
+    def _cadence_map(self) -> dict[str, Duration]:
+        return dict(self.default_cadence)
+
     def stage_probability(self, stage: str | None) -> Decimal | None:
-        return dict(self.stages).get(stage) if stage else None
+        return self._stage_map.get(stage) if stage else None
 
     def cadence_for(self, status: str | None) -> Duration | None:
-        return dict(self.default_cadence).get(status) if status else None
+        return self._cadence_map.get(status) if status else None
 
     def is_closed(self, status: str | None) -> bool:
         return status is not None and status in self.closed_statuses

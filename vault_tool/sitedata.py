@@ -20,13 +20,14 @@ TABLE_COLUMNS = (
     "industry", "region", "source", "last_contact", "cold", "due", "due_text", "due_state", "search",
 )
 FILTERS = ("status", "owner", "tags", "industry", "region", "source")
-_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                          "\u2029": "\\u2029"})
 
 
 def script_json(value: object) -> str:
     """JSON that is also safe inside a script: `</script>` and `<!--` cannot appear."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return text.translate(_ESCAPES)
 
 
 def search_text(customer: Customer) -> str:
