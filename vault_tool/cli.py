@@ -265,10 +265,12 @@ def _print_customer(record: dict[str, Any], locale: str) -> None:
 def build(ctx: click.Context, output: str | None, strict: bool, today: date | None) -> None:
     """Render the HTML dashboard into site/ (or DIR).
 
-    Pages: index.html (the customers), follow-ups.html, one page per customer
-    under customers/, and problems.html. A vault with errors still builds:
-    broken files are listed on the problems page. The same vault and --today
-    give byte-identical files.
+    Pages: index.html (today's work, key figures and the customer table),
+    follow-ups.html, pipeline.html, segments.html, value.html, owners.html,
+    one page per customer under customers/, and problems.html; files:
+    follow-ups.ics, customers.csv and customers.json. A vault with errors still
+    builds: broken files are listed on the problems page. The same vault and
+    --today give byte-identical files.
 
     \b
     Examples:
