@@ -321,3 +321,7 @@ def main() -> None:
                    "and please report it.", err=True)
         sys.exit(70)
 
+
+# The other command modules add their commands to `cli` when imported; they import `cli`
+# from here, so this comes last.
+from . import cli_git, cli_write  # noqa: E402, F401
