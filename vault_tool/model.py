@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 Severity = Literal["error", "warning"]
