@@ -86,7 +86,8 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def open_vault(ctx: click.Context, today: date | None) -> tuple[Vault, Path, date]:
+def vault_root(ctx: click.Context) -> Path:
+    """The vault's folder (see `find_root`), or exit 2 with a message saying how to name it."""
     start: Path = ctx.obj["dir"]
     root = find_root(start)
     if root is None:
@@ -95,6 +96,11 @@ def open_vault(ctx: click.Context, today: date | None) -> tuple[Vault, Path, dat
             "Run vault-tool in your vault's folder, or name it with -C PATH.", err=True,
         )
         ctx.exit(EXIT_NO_VAULT)
+    return root
+
+
+def open_vault(ctx: click.Context, today: date | None) -> tuple[Vault, Path, date]:
+    root = vault_root(ctx)
     when = today or date.today()
     return load_vault(root, when), root, when
 
