@@ -21,11 +21,21 @@ from vault_tool.validate import CONTACT_KEYS, DEAL_KEYS, PURCHASE_KEYS
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS_MD = ROOT / "docs" / "commands.md"
 FORMAT_MD = ROOT / "docs" / "format.md"
-BLOCK = re.compile(r"(<!-- \[\[\[help ?([a-z-]*)\]\]\] -->\n)(.*?)(<!-- \[\[\[end\]\]\] -->)", re.S)
+BLOCK = re.compile(r"(<!-- \[\[\[help ?([a-z -]*)\]\]\] -->\n)(.*?)(<!-- \[\[\[end\]\]\] -->)", re.S)
+
+
+def all_commands(group: click.Group = cli, prefix: str = "") -> dict[str, click.Command]:
+    """Every command by its full name, subcommands of groups too: `check`, `hooks install`."""
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        found[prefix + name] = command
+        if isinstance(command, click.Group):
+            found.update(all_commands(command, f"{prefix}{name} "))
+    return found
 
 
 def help_text(command: str) -> str:
-    args = [command, "--help"] if command else ["--help"]
+    args = [*command.split(), "--help"]
     result = CliRunner().invoke(cli, args, terminal_width=88, prog_name="vault-tool")
     assert result.exit_code == 0, result.output
     return result.output
@@ -43,11 +53,11 @@ def test_help_of_every_command_is_in_commands_md() -> None:
         text = fresh
     assert fresh == text, "docs/commands.md is out of date: run UPDATE_DOCS=1 pytest tests/test_docs.py"
     documented = {m.group(2) for m in BLOCK.finditer(text)}
-    assert documented == {"", *cli.commands}
+    assert documented == {"", *all_commands()}
 
 
 def test_every_option_is_explained_in_help() -> None:
-    for name, command in cli.commands.items():
+    for name, command in all_commands().items():
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.help, f"{name} {param.opts} has no help"
