@@ -44,7 +44,8 @@ def test_an_earlier_date_is_placed_by_date() -> None:
     old_first = "---\nname: A\n---\n## Log\n- 2026-10-01 call: b\n- 2026-11-02 call: a\n"
     assert add(old_first, date(2026, 10, 15)).endswith(
         "- 2026-10-01 call: b\n- 2026-10-15 call: asked for a quote\n- 2026-11-02 call: a\n")
-    assert add(text, date(2026, 9, 1)).endswith("- 2026-10-01 call: b\n- 2026-09-01 call: asked for a quote\n")
+    assert add(text, date(2026, 9, 1)).endswith(
+        "- 2026-10-01 call: b\n- 2026-09-01 call: asked for a quote\n")
 
 
 def test_a_loose_list_stays_loose_and_markers_are_copied() -> None:
@@ -75,7 +76,8 @@ def test_no_final_newline_stays_so() -> None:
 
 
 def test_crlf_bom_and_chinese() -> None:
-    text = BOM + "---\r\nname: 上海华联\r\n---\r\n## 沟通记录\r\n- 2026-11-18 微信：确认\r\n- 2026-11-05 电话: 送样品\r\n"
+    text = (BOM + "---\r\nname: 上海华联\r\n---\r\n## 沟通记录\r\n"
+            "- 2026-11-18 微信：确认\r\n- 2026-11-05 电话: 送样品\r\n")
     assert add(text, channel="电话", entry="问报价") == (
         BOM + "---\r\nname: 上海华联\r\n---\r\n## 沟通记录\r\n- 2026-11-23 电话: 问报价\r\n"
         "- 2026-11-18 微信：确认\r\n- 2026-11-05 电话: 送样品\r\n")
@@ -130,7 +132,8 @@ def notes(draw: st.DrawFn) -> str:
     order = draw(ORDERS)
     days = sorted(draw(st.lists(st.dates(date(2025, 1, 1), date(2026, 11, 22)), min_size=2, max_size=4,
                                 unique=True)))
-    entries = [f"- {d} {draw(st.sampled_from(['call', '电话', 'Email']))}: text {i}" for i, d in enumerate(days)]
+    channels = st.sampled_from(["call", "电话", "Email"])
+    entries = [f"- {d} {draw(channels)}: text {i}" for i, d in enumerate(days)]
     if order != "none":
         lines += [draw(st.sampled_from(["## Log", "# log", "### 沟通记录"])), ""]
         if order != "empty":
