@@ -307,3 +307,16 @@ def test_rates_convert_into_the_vault_currency() -> None:
     result, problems = settings("currency: CNY\nrates:\n  USD: 7.1\n  EUR: 0\n  GBP: x\n")
     assert result.rates == (("USD", Decimal("7.1")),)
     assert where(problems) == [(CFG, 4, 8, "error", "invalid-rate"), (CFG, 5, 8, "error", "not-a-number")]
+
+
+@pytest.mark.parametrize(("text", "keep"), [("keep_chinese_ids: true\n", True),
+                                            ("keep_chinese_ids: no\n", False),
+                                            ("keep_chinese_ids:\n", False)])
+def test_keep_chinese_ids(text: str, keep: bool) -> None:
+    assert settings(text) == (Settings(channel_aliases=CHANNEL_ALIASES, keep_chinese_ids=keep), [])
+
+
+def test_keep_chinese_ids_must_be_true_or_false() -> None:
+    result, problem = only("name: x\nkeep_chinese_ids: maybe\n")
+    assert not result.keep_chinese_ids
+    assert problem == (CFG, 2, 19, "error", "wrong-type")

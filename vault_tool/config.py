@@ -278,6 +278,10 @@ def _flag(node: Node | None, key: str, rep: Reporter) -> bool:
     return False
 
 
+def _keep_chinese_ids(node: Node, rep: Reporter) -> bool | None:
+    return _flag(node, "keep_chinese_ids", rep) if not is_null(node) else None
+
+
 def _channels(node: Node, rep: Reporter) -> tuple[str, ...] | None:
     words = _word_list("channels")(node, rep)
     return words
@@ -298,6 +302,7 @@ READERS: dict[str, Callable[[Node, Reporter], object]] = {
     "required": _word_list("required"),
     "log_heading": _log_heading,
     "channels": _channels,
+    "keep_chinese_ids": _keep_chinese_ids,
 }
 
 # The front matter keys every customer may use (see validate.py).

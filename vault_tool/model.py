@@ -231,6 +231,8 @@ class Settings:
     log_headings: tuple[str, ...] = ("Log",)
     channels: tuple[str, ...] = DEFAULT_CHANNELS
     channel_aliases: tuple[tuple[str, str], ...] = field(default=())
+    # `vault-tool new 上海华联` names the file 上海华联.md instead of shanghai-hualian.md.
+    keep_chinese_ids: bool = False
 
     @cached_property
     def _stage_map(self) -> dict[str, Decimal]:

@@ -82,6 +82,9 @@ SETTING_DOCS = (
     SettingDoc("channels", ("[call, email, meeting, visit, wechat, message, note]",) * 2, ("", ""),
                ("The channels allowed in the log (this list replaces the default one).",
                 "沟通记录中允许的沟通方式（会替换整个默认列表）。")),
+    SettingDoc("keep_chinese_ids", ("false",) * 2, ("", ""),
+               ("`vault-tool new` keeps a Chinese name as the id (上海华联.md) instead of pinyin.",
+                "`vault-tool new` 直接用中文名作编号（上海华联.md），而不是拼音。")),
 )
 
 # Settings a Chinese vault turns on; everything else stays at its default.
