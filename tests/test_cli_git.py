@@ -353,7 +353,7 @@ def test_old_errors_do_not_block_an_unrelated_commit(hooked: Repo) -> None:
     hooked.write("customers/acme.md", GOOD + "- 2026-02-01 call: again\n")
     run_git(hooked.top, "add", "-A")
     code, output = commit(hooked.top)
-    assert code == 0 and "1 error(s) in notes this commit does not change" in output
+    assert code == 0 and "1 staged note(s) checked: no errors." in output
     hooked.write("README.md", "not a note\n")  # a commit that does not touch the vault is not checked
     run_git(hooked.top, "add", "-A")
     code, output = commit(hooked.top)

@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import load, make_vault, where
+from conftest import TODAY, load, make_vault, where
 
-from vault_tool.model import Duration, Interaction
-from vault_tool.vault import customer_id, find_notes, is_note_name, is_vault
+from vault_tool.model import Duration, Interaction, Problem
+from vault_tool.vault import build_vault, customer_id, find_notes, is_note_name, is_vault
 
 ACME = "---\nname: Acme Ltd\nstatus: active\n---\n## Log\n- 2026-11-02 call: asked for a quote\n"
 
@@ -286,3 +286,24 @@ def test_every_kind_of_broken_file_at_once_still_loads_every_good_customer(tmp_p
         ("vault.yml", 3, 1, "warning", "unknown-setting"),
     ]
     assert (vault.error_count, vault.warning_count) == (23, 2)
+
+
+def test_build_vault_from_notes_that_are_not_files() -> None:
+    """The pre-commit hook reads notes from git's index, and only the ones a commit changes."""
+    notes = {"customers/a.md": b"---\nname: A\nstatus: activ\n---\n",
+             "customers/b.md": b"---\nname: B\n---\n",
+             "customers/eu/b.md": b"---\nname: B2\n---\n"}
+    read_paths: list[str] = []
+
+    def read(rel: str) -> tuple[bytes | None, list[Problem]]:
+        read_paths.append(rel)
+        return notes[rel], []
+
+    vault = build_vault((b"locale: zh\n", []), sorted(notes), read, TODAY)
+    assert vault.settings.locale == "zh" and [c.id for c in vault.customers] == ["a", "b"]
+    assert [(p.path, p.code) for p in vault.problems] == [("customers/a.md", "unknown-status"),
+                                                         ("customers/eu/b.md", "duplicate-id")]
+    read_paths.clear()
+    only = build_vault((None, []), sorted(notes), read, TODAY, only={"customers/eu/b.md"})
+    assert read_paths == ["customers/eu/b.md"] and only.customers == ()
+    assert [p.code for p in only.problems] == ["duplicate-id"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
+from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
 
@@ -66,15 +67,30 @@ def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
 
 def load_vault(root: Path, today: date) -> Vault:
     config_path = root / CONFIG_FILE
-    data, problems = read_bytes(config_path, CONFIG_FILE) if config_path.exists() else (None, [])
+    config = read_bytes(config_path, CONFIG_FILE) if config_path.exists() else (None, [])
+    return build_vault(config, find_notes(root), lambda rel: read_bytes(root / rel, rel), today)
+
+
+NoteReader = Callable[[str], tuple[bytes | None, list[Problem]]]
+
+
+def build_vault(config: tuple[bytes | None, list[Problem]], paths: list[str], read: NoteReader,
+                today: date, only: Collection[str] | None = None) -> Vault:
+    """The vault from vault.yml's bytes, the sorted paths of its notes, and a way to read one.
+
+    The notes need not be files: the pre-commit hook reads them from git's index. With
+    `only`, just those notes are read and validated; the others still count for duplicate
+    ids. That lets the hook check what a commit changes without reading 10,000 notes.
+    """
+    data, problems = config
+    problems = list(problems)
     settings, setting_problems = load_settings(data)
     problems += setting_problems
-    paths = find_notes(root)
     duplicates, duplicate_problems = find_duplicate_ids(paths)
     problems += duplicate_problems
     customers: list[Customer] = []
-    for rel in paths:
-        data, read_problems = read_bytes(root / rel, rel)
+    for rel in paths if only is None else [p for p in paths if p in only]:
+        data, read_problems = read(rel)
         problems += read_problems
         if data is None:
             continue
