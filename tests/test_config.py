@@ -110,13 +110,13 @@ def test_single_log_heading_and_duplicate_words() -> None:
 def test_stages_as_a_list_keep_known_probabilities() -> None:
     result, problems = settings("stages: [proposal, trial, won]\n")
     assert problems == []
-    assert result.stages == (("proposal", Decimal("0.3")), ("trial", Decimal(0)), ("won", Decimal("1.0")))
+    assert result.stages == (("proposal", Decimal("0.3")), ("trial", None), ("won", Decimal("1.0")))
 
 
 def test_stage_without_probability_keeps_its_usual_one() -> None:
     result, problems = settings("stages:\n  proposal:\n  trial: ~\n  won: 0.9\n")
     assert problems == []
-    assert result.stages == (("proposal", Decimal("0.3")), ("trial", Decimal(0)), ("won", Decimal("0.9")))
+    assert result.stages == (("proposal", Decimal("0.3")), ("trial", None), ("won", Decimal("0.9")))
 
 
 def test_unknown_setting_is_a_warning_naming_the_nearest() -> None:
@@ -320,3 +320,12 @@ def test_keep_chinese_ids_must_be_true_or_false() -> None:
     result, problem = only("name: x\nkeep_chinese_ids: maybe\n")
     assert not result.keep_chinese_ids
     assert problem == (CFG, 2, 19, "error", "wrong-type")
+
+
+def test_own_stages_without_probability_stay_open() -> None:
+    result, problems = settings("stages: [qualified, pilot, won, lost]\n")
+    assert problems == []
+    assert result.stages == (("qualified", Decimal("0.1")), ("pilot", None), ("won", Decimal("1.0")),
+                             ("lost", Decimal("0.0")))
+    result, _ = settings("stages:\n  pilot:\n  won: 1\n")
+    assert result.stage_probability("pilot") is None

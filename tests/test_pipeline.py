@@ -319,3 +319,10 @@ def test_customers_without_deals_add_nothing() -> None:
     vault = make_vault(customer("a"), customer("b", log=log("2026-01-01")))
     assert open_pipeline_value(vault) == EMPTY
     assert stale_deals(vault, TODAY) == ()
+
+
+def test_a_stage_without_default_probability_is_open() -> None:
+    from vault_tool.pipeline import stage_state
+
+    settings = Settings(stages=(("pilot", None), ("won", Decimal(1)), ("lost", Decimal(0))))
+    assert stage_state("pilot", settings) == "open"

@@ -157,21 +157,25 @@ def _word_list(key: str) -> Callable[[Node, Reporter], tuple[str, ...] | None]:
     return read
 
 
-def _stages(node: Node, rep: Reporter) -> tuple[tuple[str, Decimal], ...] | None:
-    """`stages` as a mapping stage -> default probability, or a plain list of names."""
+def _stages(node: Node, rep: Reporter) -> tuple[tuple[str, Decimal | None], ...] | None:
+    """`stages` as a mapping stage -> default probability, or a plain list of names.
+
+    A stage of our own without a probability has none (None): it is an open stage,
+    never "lost" by accident, and its deals count with their own probability only.
+    """
     defaults = dict(Settings().stages)
     if not isinstance(node, Mapping):
         names = as_text_list(node, "stages", rep)
         if not names:
             return None
-        return tuple((n, defaults.get(n, Decimal(0))) for n in names)
-    stages: list[tuple[str, Decimal]] = []
+        return tuple((n, defaults.get(n)) for n in names)
+    stages: list[tuple[str, Decimal | None]] = []
     for key, value in node.items:
         probability = as_probability(value, f"stages.{key.value}", rep)
         if probability is None and not is_null(value):
             continue
         if probability is None:  # `proposal:` alone keeps the stage's usual probability
-            probability = defaults.get(key.value, Decimal(0))
+            probability = defaults.get(key.value)
         stages.append((key.value, probability))
     return tuple(stages) or None
 

@@ -74,7 +74,8 @@ def figures(customer: Customer, settings: Settings, today: date) -> Figures:
     open_refs = [DealRef.of(customer, d, settings) for d in customer.deals
                  if deal_state(d, settings) == "open"]
     pipeline = totals(open_refs)
-    amounts = [p.amount for p in customer.purchases if p.amount is not None]
+    past = [p for p in customer.purchases if p.date <= today]  # later dates are plans
+    amounts = [p.amount for p in past if p.amount is not None]
     return Figures(
         plan=follow_up(customer, settings, today),
         last_contact=last_contact(customer, today),
@@ -83,7 +84,7 @@ def figures(customer: Customer, settings: Settings, today: date) -> Figures:
         # A partial sum would look complete; an empty cell says "cannot add these up".
         open_pipeline=None if pipeline.not_counted else pipeline.value,
         purchases_total=sum(amounts, Decimal(0)),
-        last_purchase=max((p.date for p in customer.purchases), default=None),
+        last_purchase=max((p.date for p in past), default=None),
     )
 
 

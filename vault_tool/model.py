@@ -218,7 +218,7 @@ class Settings:
     locale: Literal["en", "zh"] = "en"
     statuses: tuple[str, ...] = DEFAULT_STATUSES
     closed_statuses: tuple[str, ...] = ("lost",)
-    stages: tuple[tuple[str, Decimal], ...] = DEFAULT_STAGES
+    stages: tuple[tuple[str, Decimal | None], ...] = DEFAULT_STAGES
     default_cadence: tuple[tuple[str, Duration], ...] = ()
     dormant_after: Duration = Duration(90, "d")
     owners: tuple[str, ...] = ()
@@ -235,7 +235,7 @@ class Settings:
     keep_chinese_ids: bool = False
 
     @cached_property
-    def _stage_map(self) -> dict[str, Decimal]:
+    def _stage_map(self) -> dict[str, Decimal | None]:
         return dict(self.stages)
 
     @cached_property

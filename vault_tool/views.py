@@ -93,7 +93,7 @@ def pipeline_page(vault: Vault, today: date) -> PipelinePage:
     stage_bars = [Bar(label(locale, "stage", c.stage) if c.stage else _t(vault, "no_stage"),
                       c.totals.value.quantize(Decimal(1)), c.stage or "none") for c in columns]
     forecast = pipeline.forecast_by_month(vault, today)
-    buckets = [forecast.overdue, *forecast.months, forecast.later]
+    buckets = [forecast.overdue, *forecast.months, forecast.later, forecast.undated]
     forecast_bars = [Bar(_bucket_label(vault, b.label), b.totals.weighted.quantize(Decimal(1)))
                      for b in buckets]
     return PipelinePage(
