@@ -430,3 +430,14 @@ def test_the_hook_runs_the_python_that_installed_it(hooked: Repo) -> None:
     hooked.write("customers/acme.md", GOOD + "- 2026-02-01 call: again\n")
     code, output = commit(hooked.top, "-a")
     assert code != 0 and "/nonexistent/python is gone; run 'vault-tool hooks install' again" in output
+
+
+def test_without_git_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    code, out, _ = invoke(tmp_path, "init", "--today", TODAY)
+    assert code == 0 and "skipped    git  (git is not installed: no repository, no hook)" in out
+    assert not (tmp_path / ".git").exists()
+    code, out, err = invoke(tmp_path, "history", "example-customer")
+    assert (code, out) == (1, "") and "history needs git, and git is not installed" in err
+    code, _, err = invoke(tmp_path, "hooks", "install")
+    assert code == 1 and "git is not installed" in err
