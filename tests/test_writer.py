@@ -143,8 +143,10 @@ def test_refuse_errors_in_a_result(tmp_path: Path) -> None:
     with pytest.raises(writer.WriteRefused, match="would leave errors") as caught:
         writer.refuse_errors("customers/a.md", b"---\nname: A\nstatus: x\n---\n", Settings(), TODAY,
                              "the change would leave errors")
+    with pytest.raises(writer.WriteRefused, match="has errors; fix them first"):
+        writer.refuse_errors("customers/a.md", b"---\nname: A\nstatus: x\n---\n", Settings(), TODAY)
     assert [p.code for p in caught.value.problems] == ["unknown-status"]
-    writer.refuse_errors("customers/a.md", b"---\nname: A\nstatus: lead\n---\n", Settings(), TODAY, "x")
+    writer.refuse_errors("customers/a.md", b"---\nname: A\nstatus: lead\n---\n", Settings(), TODAY)
 
 
 def test_diff_is_unified_and_marks_a_missing_final_newline(tmp_path: Path) -> None:

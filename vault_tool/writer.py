@@ -121,23 +121,22 @@ def read_note(root: Path, rel: str, settings: Settings, today: date) -> Snapshot
     data, problems = read_bytes(path, rel)
     if data is None:
         raise WriteRefused(f"cannot read {rel}", tuple(problems))
-    refuse_errors(rel, data, settings, today, "it")
+    refuse_errors(rel, data, settings, today)
     return Snapshot(path, rel, data)
 
 
-def refuse_errors(rel: str, data: bytes, settings: Settings, today: date, what: str) -> None:
-    """Refuse a note (`what`: "it" before a change, "the result" after) that has errors."""
+def refuse_errors(rel: str, data: bytes, settings: Settings, today: date, message: str | None = None
+                  ) -> None:
+    """Refuse a note that has errors: before a change (no `message`), or the result of one."""
     note = parse_note(data, rel)
     _, problems = build_customer(customer_id(rel), rel, note, settings, today)
     errors = tuple(p for p in problems if p.severity == "error")
     if any(p.code == "merge-conflict" for p in errors):
         raise WriteRefused(f"{rel} has unresolved merge-conflict markers (<<<<<<< … >>>>>>>); "
                            "resolve them first. Nothing was changed.", errors)
-    if errors and what == "it":
-        raise WriteRefused(f"{rel} has errors; fix them first (`vault-tool check`). "
-                           "Nothing was changed.", errors)
     if errors:
-        raise WriteRefused(f"the change would leave errors in {rel}. Nothing was changed.", errors)
+        raise WriteRefused(message or f"{rel} has errors; fix them first (`vault-tool check`). "
+                           "Nothing was changed.", errors)
 
 
 def diff(change: Change) -> str:
