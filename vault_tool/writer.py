@@ -217,8 +217,8 @@ def _temp_file(path: Path, data: bytes, mode: int) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
+        os.chmod(name, mode)  # mkstemp makes it 0600; os.fchmod is not on every platform
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
