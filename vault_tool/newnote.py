@@ -13,9 +13,6 @@ import re
 import unicodedata
 from datetime import date
 
-from pypinyin import lazy_pinyin
-from pypinyin.seg.mmseg import seg
-
 from .edit import Line, join_lines, split_lines
 from .parse import BOUNDARY
 from .vault import is_note_name
@@ -89,6 +86,8 @@ def _latin_words(text: str) -> list[str]:
 
 def _pinyin_words(run: str) -> list[str]:
     """Pinyin per word; single characters the segmenter leaves alone are paired (华联 -> hualian)."""
+    from pypinyin.seg.mmseg import seg  # imported here: it costs every command ~0.15 s to load
+
     words: list[str] = []
     singles = ""
     for word in [*seg.cut(run), ""]:
@@ -105,6 +104,8 @@ def _pinyin_words(run: str) -> list[str]:
 
 
 def _pinyin(word: str) -> str:
+    from pypinyin import lazy_pinyin
+
     spelled = re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(word)).lower())
     return spelled or word
 
