@@ -73,23 +73,28 @@ def _wrong(rep: Reporter, node: Node, key: str, expected: str) -> None:
     rep.error(node, "wrong-type", key=key, expected=expected, got=KIND_NAMES[type(node)])
 
 
-def as_text(node: Node | None, key: str, rep: Reporter) -> str | None:
-    """Text exactly as written: `01380013800` and `NO` stay text."""
+def _scalar(node: Node | None, key: str, expected: str, rep: Reporter) -> Scalar | None:
+    """The node if it is a single value; None for nothing, or (reported) for a list or mapping."""
     if is_null(node):
         return None
     assert node is not None
     if not isinstance(node, Scalar):
-        _wrong(rep, node, key, "text")
+        _wrong(rep, node, key, expected)
+        return None
+    return node
+
+
+def as_text(node: Node | None, key: str, rep: Reporter) -> str | None:
+    """Text exactly as written: `01380013800` and `NO` stay text."""
+    node = _scalar(node, key, "text", rep)
+    if node is None:
         return None
     return node.value
 
 
 def as_date(node: Node | None, key: str, rep: Reporter) -> date | None:
-    if is_null(node):
-        return None
-    assert node is not None
-    if not isinstance(node, Scalar):
-        _wrong(rep, node, key, "date")
+    node = _scalar(node, key, "date", rep)
+    if node is None:
         return None
     return parse_date(node, key, rep)
 
@@ -113,11 +118,8 @@ def parse_date(node: Scalar, key: str, rep: Reporter) -> date | None:
 
 def as_number(node: Node | None, key: str, rep: Reporter, *, amount: bool = True) -> Decimal | None:
     """A number; amounts must also be zero or more."""
-    if is_null(node):
-        return None
-    assert node is not None
-    if not isinstance(node, Scalar):
-        _wrong(rep, node, key, "number")
+    node = _scalar(node, key, "number", rep)
+    if node is None:
         return None
     text = node.value.strip()
     if not NUMBER_RE.match(text):
@@ -138,11 +140,8 @@ def as_number(node: Node | None, key: str, rep: Reporter, *, amount: bool = True
 
 
 def as_integer(node: Node | None, key: str, rep: Reporter) -> int | None:
-    if is_null(node):
-        return None
-    assert node is not None
-    if not isinstance(node, Scalar):
-        _wrong(rep, node, key, "integer")
+    node = _scalar(node, key, "integer", rep)
+    if node is None:
         return None
     if not INTEGER_RE.match(node.value.strip()):
         rep.error(node, "not-an-integer", key=key, value=node.value)
@@ -161,11 +160,8 @@ def as_probability(node: Node | None, key: str, rep: Reporter) -> Decimal | None
 
 
 def as_duration(node: Node | None, key: str, rep: Reporter) -> Duration | None:
-    if is_null(node):
-        return None
-    assert node is not None
-    if not isinstance(node, Scalar):
-        _wrong(rep, node, key, "duration")
+    node = _scalar(node, key, "duration", rep)
+    if node is None:
         return None
     match = DURATION_RE.match(node.value)
     if not match or int(match.group(1)) == 0:
