@@ -16,7 +16,7 @@ from . import analytics, pipeline
 from .charts import Bar, bar_chart, donut_chart
 from .followups import Board, DueItem, board
 from .i18n import label, tr, tr_or
-from .model import Vault
+from .model import Customer, Vault
 
 
 def _money(value: Decimal | int) -> str:
@@ -40,7 +40,7 @@ class HomeFigures:
     activity_chart: Markup
     overdue: tuple[DueItem, ...]
     due_today: tuple[DueItem, ...]
-    going_cold_count: int
+    going_cold: tuple[Customer, ...]
 
 
 def home(vault: Vault, today: date, follow: Board) -> HomeFigures:
@@ -62,7 +62,7 @@ def home(vault: Vault, today: date, follow: Board) -> HomeFigures:
         activity_chart=activity_chart(vault, today),
         overdue=follow.overdue,
         due_today=follow.today,
-        going_cold_count=len(follow.going_cold),
+        going_cold=follow.going_cold,
     )
 
 
