@@ -8,6 +8,7 @@ The JSON is escaped so that no string in it can end a script or a comment.
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from .i18n import label, tr
 from .model import Customer, Vault
 
 TABLE_COLUMNS = (
-    "id", "name", "href", "status", "status_label", "status_class", "owner", "tags",
+    "id", "name", "href", "status", "status_rank", "status_label", "status_class", "owner", "tags",
     "industry", "region", "source", "last_contact", "cold", "due", "due_text", "due_state", "search",
 )
 FILTERS = ("status", "owner", "tags", "industry", "region", "source")
@@ -36,7 +37,8 @@ def search_text(customer: Customer) -> str:
              customer.source, customer.follow_up, *customer.tags]
     for contact in customer.contacts:
         parts += [contact.name, contact.role, contact.email, contact.phone, contact.wechat]
-    return " ".join(p for p in parts if p).casefold()
+    # NFKC like the script does to what is typed, so full-width letters and digits match.
+    return unicodedata.normalize("NFKC", " ".join(p for p in parts if p)).casefold()
 
 
 def table_row(customer: Customer, vault: Vault, today: date, href: str) -> list[Any]:
@@ -49,6 +51,7 @@ def table_row(customer: Customer, vault: Vault, today: date, href: str) -> list[
     status_class = (customer.status or "").lower().replace(" ", "-")
     values = {
         "id": customer.id, "name": customer.name, "href": href, "status": customer.status or "",
+        "status_rank": _status_rank(customer.status, vault.settings.statuses),
         "status_label": label(locale, "status", customer.status), "status_class": status_class,
         "owner": customer.owner or "", "tags": list(customer.tags),
         "industry": customer.industry or "", "region": customer.region or "",
@@ -57,6 +60,13 @@ def table_row(customer: Customer, vault: Vault, today: date, href: str) -> list[
         "due_text": due_text, "due_state": state, "search": search_text(customer),
     }
     return [values[c] for c in TABLE_COLUMNS]
+
+
+def _status_rank(status: str | None, statuses: tuple[str, ...]) -> int | None:
+    """Sorting by status follows vault.yml's order (lead before prospect), not A to Z."""
+    if status is None:
+        return None
+    return statuses.index(status) if status in statuses else len(statuses)
 
 
 def filter_options(vault: Vault) -> list[tuple[str, list[str]]]:

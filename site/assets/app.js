@@ -47,13 +47,18 @@
       return true;
     }
 
+    var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+    var sortColumn = { status: "status_rank" };
+
     function compare(a, b) {
-      var x = cell(a, sortKey), y = cell(b, sortKey);
+      var key = sortColumn[sortKey] || sortKey;
+      var x = cell(a, key), y = cell(b, key);
       if (Array.isArray(x)) { x = x.join(","); y = y.join(","); }
       if (x === y) return cell(a, "id") < cell(b, "id") ? -1 : 1;
       if (x === "" || x === null) return 1;
       if (y === "" || y === null) return -1;
-      return (x < y ? -1 : 1) * sortDir;
+      var order = typeof x === "number" ? x - y : collator.compare(x, y);
+      return (order || (cell(a, "id") < cell(b, "id") ? -1 : 1)) * sortDir;
     }
 
     function text(parent, tag, value, className) {
