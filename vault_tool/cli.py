@@ -69,6 +69,15 @@ def today_option(func: F) -> F:
     )(func)
 
 
+def as_of_option(func: F) -> F:
+    return click.option(
+        "--as-of", "as_of", default=None, metavar="REV",
+        help="Read the vault as it stood at this git commit (a hash, branch, tag, HEAD~3, or a "
+             "date YYYY-MM-DD: the last commit on or before it), from git, without touching your "
+             "files. --today then defaults to that commit's date.",
+    )(func)
+
+
 def format_option(func: F) -> F:
     return click.option(
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -99,8 +108,21 @@ def vault_root(ctx: click.Context) -> Path:
     return root
 
 
-def open_vault(ctx: click.Context, today: date | None) -> tuple[Vault, Path, date]:
+def open_vault(ctx: click.Context, today: date | None, as_of: str | None = None
+               ) -> tuple[Vault, Path, date]:
+    """The vault now, or with `as_of` as it stood at that revision (exit 1 if it cannot be read)."""
     root = vault_root(ctx)
+    if as_of is not None:
+        from .asof import AsOfError, load_as_of
+
+        try:
+            vault, revision, when = load_as_of(root, as_of, today)
+        except AsOfError as exc:
+            click.echo(f"vault-tool: {exc}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        click.echo(f"vault-tool: as of {revision.short} ({revision.when:%Y-%m-%d %H:%M %z})",
+                   err=True)
+        return vault, root, when
     when = today or date.today()
     return load_vault(root, when), root, when
 
@@ -158,9 +180,10 @@ def check(ctx: click.Context, fmt: str, today: date | None) -> None:
 @click.option("--owner", default=None, help="Only this owner's customers.")
 @format_option
 @today_option
+@as_of_option
 @click.pass_context
 def due(ctx: click.Context, within: Duration, owner: str | None, fmt: str,
-        today: date | None) -> None:
+        today: date | None, as_of: str | None) -> None:
     """List follow-ups that are overdue or due soon, oldest first.
 
     A customer is due on its `next_follow_up`, or else on its last contact
@@ -173,8 +196,9 @@ def due(ctx: click.Context, within: Duration, owner: str | None, fmt: str,
       vault-tool due
       vault-tool due --within 2w --owner alice
       vault-tool due --format json --today 2026-11-23
+      vault-tool due --as-of HEAD~10       # what was due then
     """
-    vault, _, when = open_vault(ctx, today)
+    vault, _, when = open_vault(ctx, today, as_of)
     items = due_within(vault, when, within, owner)
     if fmt == "json":
         _print_json([due_dict(i, when) for i in items])
@@ -196,8 +220,10 @@ def due(ctx: click.Context, within: Duration, owner: str | None, fmt: str,
 @click.argument("customer_id", metavar="ID")
 @format_option
 @today_option
+@as_of_option
 @click.pass_context
-def show(ctx: click.Context, customer_id: str, fmt: str, today: date | None) -> None:
+def show(ctx: click.Context, customer_id: str, fmt: str, today: date | None,
+         as_of: str | None) -> None:
     """Show one customer as vault-tool understands it.
 
     Prints the fields as parsed, the log, the last contact and the next
@@ -208,8 +234,9 @@ def show(ctx: click.Context, customer_id: str, fmt: str, today: date | None) -> 
     Examples:
       vault-tool show acme
       vault-tool show 上海华联 --format json
+      vault-tool show acme --as-of 2026-06-30   # as it was then (the id it had then)
     """
-    vault, _, when = open_vault(ctx, today)
+    vault, _, when = open_vault(ctx, today, as_of)
     customer = vault.customer(customer_id)
     locale = vault.settings.locale
     if customer is None:
@@ -267,8 +294,10 @@ def _print_customer(record: dict[str, Any], locale: str) -> None:
               help="Write the dashboard here (default: site/ in the vault).")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) if the vault has errors.")
 @today_option
+@as_of_option
 @click.pass_context
-def build(ctx: click.Context, output: str | None, strict: bool, today: date | None) -> None:
+def build(ctx: click.Context, output: str | None, strict: bool, today: date | None,
+          as_of: str | None) -> None:
     """Render the HTML dashboard into site/ (or DIR).
 
     Pages: index.html (today's work, key figures and the customer table),
@@ -283,10 +312,11 @@ def build(ctx: click.Context, output: str | None, strict: bool, today: date | No
       vault-tool build
       vault-tool build -o /tmp/dashboard --today 2026-11-23
       vault-tool build --strict      # for CI: refuse a vault with errors
+      vault-tool build --as-of 2026-06-30 -o /tmp/june   # the dashboard as it was then
     """
     from .build import BuildRefused, build_site
 
-    vault, root, when = open_vault(ctx, today)
+    vault, root, when = open_vault(ctx, today, as_of)
     locale = vault.settings.locale
     for problem in vault.problems:
         if problem.severity == "error":
