@@ -20,8 +20,10 @@ from .config import CONFIG_FILE, load_settings
 from .convert import nearest
 from .history import CustomerHistory, HistoryEntry, RepoState, customer_history, git, repo_state
 from .hooks import install_hook
-from .i18n import width
+from .i18n import text_table, width
+from .model import Settings
 from .scaffold import Locale, Outcome, init_files
+from .stages import StageStats
 
 __all__ = ["cli"]
 
@@ -170,6 +172,91 @@ def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+
+# -- stats ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@format_option
+@today_option
+@click.pass_context
+def stats(ctx: click.Context, fmt: str, today: date | None) -> None:
+    """Stage analytics from the git history of every deal's `stage`.
+
+    Days spent in each stage (the median over deals that moved on), how many
+    deals that reached a stage went on to another (next: the very next stage;
+    ever: at any later commit), the win rate (won / (won + lost), by each deal's
+    last stage), and open deals stuck in their stage longer than its median.
+    Dates are commit dates: a deal first committed at `negotiation` starts
+    there. Exit status: 0, or 1 when there is no history. JSON: {deals, won,
+    lost, win_rate, stages: [{stage, reached, stays, median_days}],
+    conversions: [{from, to, reached, next, next_rate, ever, ever_rate}],
+    stuck: [{id, title, stage, since, days, median_days}]}.
+
+    \b
+    Examples:
+      vault-tool stats
+      vault-tool stats --format json --today 2026-11-23
+    """
+    from .history import note_timeline
+    from .stages import deal_tracks, stage_stats
+
+    root = vault_root(ctx)
+    settings = _settings(root)
+    state = repo_state(root)
+    if not state.available:
+        _fail(ctx, settings.locale, state.state, root=root, top=state.top, detail=state.detail)
+    for note in _state_notes(state, settings.locale):
+        click.echo(f"vault-tool: {note}", err=True)
+    result = stage_stats(deal_tracks(note_timeline(state)), settings, today or date.today())
+    if fmt == "json":
+        _print_json(stats_dict(result))
+    else:
+        click.echo(stats_text(result))
+
+
+def _settings(root: Path) -> Settings:
+    try:
+        data: bytes | None = (root / CONFIG_FILE).read_bytes()
+    except OSError:
+        data = None
+    return load_settings(data)[0]
+
+
+def stats_dict(result: StageStats) -> dict[str, Any]:
+    """`stats --format json`."""
+    return {
+        "deals": result.deals, "won": result.won, "lost": result.lost, "win_rate": result.win_rate,
+        "stages": [{"stage": f.stage, "reached": f.reached, "stays": f.stays,
+                    "median_days": f.median_days} for f in result.stages],
+        "conversions": [{"from": c.source, "to": c.target, "reached": c.reached, "next": c.next,
+                         "next_rate": round(c.next_rate, 4), "ever": c.ever,
+                         "ever_rate": round(c.ever_rate, 4)} for c in result.conversions],
+        "stuck": [{"id": s.customer_id, "title": s.title, "stage": s.stage,
+                   "since": s.since.isoformat(), "days": s.days, "median_days": s.median_days}
+                  for s in result.stuck],
+    }
+
+
+def stats_text(result: StageStats) -> str:
+    rate = "-" if result.win_rate is None else f"{result.win_rate:.0%}"
+    lines = [f"{result.deals} deals with a stage in the history; win rate {rate} "
+             f"({result.won} won, {result.lost} lost)", ""]
+    rows = [[f.stage, str(f.reached), _days(f.median_days), str(f.stays)] for f in result.stages]
+    lines.append(text_table(["stage", "reached", "median days", "stays"], rows))
+    if result.conversions:
+        lines.append("")
+        rows = [[f"{c.source} → {c.target}", f"{c.next}/{c.reached} ({c.next_rate:.0%})",
+                 f"{c.ever}/{c.reached} ({c.ever_rate:.0%})"] for c in result.conversions]
+        lines.append(text_table(["conversion", "next", "ever"], rows))
+    lines += ["", f"stuck longer than their stage's median: {len(result.stuck)}"]
+    lines += [f"  {s.customer_id}: {s.title} at {s.stage} since {s.since} ({s.days} days; median "
+              f"{_days(s.median_days)})" for s in result.stuck]
+    return "\n".join(lines)
+
+
+def _days(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
 
 
 # -- init and hooks ------------------------------------------------------------------------------

@@ -461,3 +461,55 @@ def _read_config(vault_root: Path) -> bytes | None:
         return (vault_root / CONFIG_FILE).read_bytes()
     except OSError:
         return None
+
+
+# -- every note's deals over time, for stage analytics -------------------------------------------
+
+DealStages = tuple[tuple[str, str | None], ...]  # (title, stage) of each deal in one version
+
+
+@dataclass(frozen=True)
+class NoteVersion:
+    """What one commit did to one note: moved it, deleted it, or wrote these deals."""
+
+    day: date  # the commit's author date, in the author's own time zone
+    old_path: str | None
+    new_path: str | None
+    deals: DealStages | None  # None when deleted, or when the new version could not be read
+
+
+def note_timeline(state: RepoState) -> tuple[NoteVersion, ...]:
+    """Every version of every note, oldest commit first, from one log pass and one cat-file.
+
+    Each distinct blob is parsed once, with the settings at HEAD: a stage is judged by
+    today's vault.yml, whatever it said then.
+    """
+    commits = tuple(reversed(read_log(state)))
+    blobs = [e.new_blob or "" for c in commits for e in c.events]
+    config_spec = f"HEAD:{state.prefix}{CONFIG_FILE}"
+    objects = read_objects(state.top, [config_spec, *blobs])
+    config = objects.get(config_spec)
+    settings = load_settings(config[1] if config else None)[0]
+    parsed: dict[str, DealStages | None] = {}
+    versions = []
+    for commit in commits:
+        day = datetime.fromisoformat(commit.date).date()
+        for event in commit.events:
+            deals = None
+            if event.new_path and event.new_blob:
+                if event.new_blob not in parsed:
+                    parsed[event.new_blob] = _deal_stages(event.new_path, objects.get(event.new_blob),
+                                                          settings, day)
+                deals = parsed[event.new_blob]
+            versions.append(NoteVersion(day, event.old_path, event.new_path, deals))
+    return tuple(versions)
+
+
+def _deal_stages(path: str, found: tuple[str, bytes] | None, settings: Settings, day: date
+                 ) -> DealStages | None:
+    if found is None:
+        return None
+    customer, _ = build_customer(customer_id(path), path, parse_note(found[1], path), settings, day)
+    if customer is None:
+        return None
+    return tuple((deal.title, deal.stage) for deal in customer.deals)
