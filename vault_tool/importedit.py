@@ -1,0 +1,107 @@
+"""The text of a note after an import: a new note, or an old one with empty fields filled and contacts added.
+
+Pure, like edit.py, and built on it: values are set with edit.set_value, and
+contacts are added as whole new lines after the last contact, indented like
+the ones already there. The result is read back and refused unless the only
+difference is the intended one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .edit import EditRefused, Line, Note, insert, read_note, set_value, value_at
+from .importers import Pairs
+from .importplan import CustomerPlan
+from .newnote import render_template, template_values
+from .yamlspans import Span, yaml_scalar
+from .yamltree import Mapping, Node, Scalar, Sequence
+
+FIRST = ("owner", "status")  # the template has these already
+
+
+def new_note(template: str, plan: CustomerPlan, today: date, log_heading: str) -> str:
+    fields = dict(plan.fields)
+    values = template_values(plan.name, plan.id, today, fields.get("owner"), fields.get("status"),
+                             plan.tags, log_heading)
+    text = render_template(template, values)
+    for key, value in plan.fields:
+        if key not in FIRST or value_at(text, (key,)) != value:
+            text = set_value(text, key, value)
+    return add_contacts(text, plan.contacts)
+
+
+def update_note(text: str, plan: CustomerPlan) -> tuple[str, list[str]]:
+    """The note with empty fields filled (a field with any text is left alone) and contacts added."""
+    done = []
+    for key, value in plan.fields:
+        if value_at(text, (key,)) is None:
+            text = set_value(text, key, value)
+            done.append(key)
+    if plan.contacts:
+        text = add_contacts(text, plan.contacts)
+        done.append(f"+{len(plan.contacts)} contact(s)")
+    return text, done
+
+
+def add_contacts(text: str, contacts: tuple[Pairs, ...]) -> str:
+    if not contacts:
+        return text
+    note = read_note(text)
+    found = note.root.get("contacts")
+    if found is None:
+        lines = ["contacts:", *(line for c in contacts for line in contact_lines(c, 2, 4))]
+        new = insert(list(note.lines), note.end, lines, note.eol)
+    else:
+        new = _append_items(note, found[1], contacts)
+    result = "".join([note.bom, *(line.text + line.eol for line in new)])
+    _check(note, result, contacts)
+    return result
+
+
+def contact_lines(contact: Pairs, dash: int, indent: int) -> list[str]:
+    lines = []
+    for index, (key, value) in enumerate(contact):
+        lead = " " * dash + "- " + " " * (indent - dash - 2) if index == 0 else " " * indent
+        lines.append(f"{lead}{yaml_scalar(key)}: {yaml_scalar(value)}")
+    return lines
+
+
+def _append_items(note: Note, seq: Span, contacts: tuple[Pairs, ...]) -> list[Line]:
+    items = seq.items if seq.kind == "seq" else ()
+    if seq.kind != "seq" or seq.flow or not items or items[-1].kind != "map" or items[-1].flow:
+        raise EditRefused("its contacts are not written as a `- name: …` list; add them by hand")
+    last = items[-1]
+    line = note.lines[last.start.line].text
+    before = line[:last.start.column].rstrip()
+    if not before.endswith("-"):
+        raise EditRefused("its contacts are laid out in a way vault-tool cannot extend; add them by hand")
+    dash = len(before) - 1
+    value = last.entries[-1][1]
+    if value.kind != "scalar" or value.style in ("|", ">"):
+        raise EditRefused("its last contact ends with a block value; add contacts by hand")
+    at = value.end.line + 1
+    lines = [text for c in contacts for text in contact_lines(c, dash, last.start.column)]
+    return insert(list(note.lines), at, lines, note.eol)
+
+
+def _check(before: Note, text: str, contacts: tuple[Pairs, ...]) -> None:
+    after = read_note(text)
+    old, new = _plain(before.tree), _plain(after.tree)
+    assert isinstance(old, dict) and isinstance(new, dict)
+    old_contacts = old.pop("contacts", [])
+    new_contacts = new.pop("contacts", None)
+    wanted = [*(old_contacts if isinstance(old_contacts, list) else []),
+              *({k: v for k, v in c} for c in contacts)]
+    if old != new or new_contacts != wanted or before.body != after.body:
+        raise EditRefused("vault-tool could not add the contacts without touching other text; "
+                          "add them by hand")
+
+
+def _plain(node: Node) -> object:
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Sequence):
+        return [_plain(i) for i in node.items]
+    assert isinstance(node, Mapping)
+    return {k.value: _plain(v) for k, v in node.items}

@@ -1,0 +1,592 @@
+"""Contacts from other programs, read into plain records: bytes in, records out, no vault.
+
+CSV files come from Excel (any of UTF-8 with or without a BOM, GBK/GB18030 for
+Chinese Excel; comma, semicolon or tab), Google Contacts, HubSpot, Salesforce,
+Zoho, or our own customers.csv. Known layouts are recognised by their headers;
+any other layout needs a mapping (see docs/import.md). vCards are read by a
+small parser of our own: vobject unfolds 2.1 quoted-printable soft line breaks
+as if they were 3.0 folding and mangles Android exports, and the subset of the
+RFCs we need (2426, 6350, and the 2.1 spec) is short.
+
+What comes out is a `Record` per row or card: the organisation, a few
+customer fields, the people (each a list of `key: value` pairs as they will be
+written under `contacts:`), and tags. Deciding what to do with them against a
+vault is importplan's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import quopri
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import yaml
+
+from .vcard import FIELD_PREFIX, ID_NOTE, OTHER_KEY
+
+Pairs = tuple[tuple[str, str], ...]
+
+CUSTOMER_FIELDS = ("industry", "region", "source", "status", "owner", "follow_up", "created")
+
+
+class ImportError_(ValueError):
+    """The file cannot be read as contacts at all (not one row of it); the message says why."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row or card. `number` is the line of the row in the file, or the card's number."""
+
+    number: int
+    organisation: str | None
+    fields: Pairs = ()  # customer fields, keys from CUSTOMER_FIELDS
+    contacts: tuple[Pairs, ...] = ()  # each person as contact keys: name, role, email, phone, …
+    tags: tuple[str, ...] = ()
+    id: str | None = None  # the customer id, when the file is our own export
+
+
+@dataclass(frozen=True)
+class Source:
+    """What was read: which layout it was recognised as, the records, and rows left out."""
+
+    layout: str
+    records: tuple[Record, ...]
+    notes: tuple[str, ...] = ()  # e.g. "line 7: skipped (as the mapping says)"
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text and the encoding it was read in: a BOM wins, then UTF-8, then GB18030."""
+    if encoding:
+        return data.decode(encoding), encoding
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:  # GB18030 is a superset of GBK and GB2312: what Chinese Excel saves as "CSV"
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise ImportError_("the file is neither UTF-8 nor GBK/GB18030 text; save it as "
+                           "\"CSV UTF-8\" in Excel, or name the encoding in a mapping file") from None
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the header line into the most columns."""
+    header = next(iter(text.splitlines()), "")
+    counts = {d: _count_outside_quotes(header, d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    quoted, count = False, 0
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            count += 1
+    return count
+
+
+# --- known layouts ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Layout:
+    """A CRM's export: the headers that identify it and where each of our keys comes from.
+
+    A target is `organisation`, a customer field, `tags`, or `contact.<key>`.
+    Several columns for one target are joined with a space (first and last name).
+    """
+
+    name: str
+    signature: frozenset[str]
+    columns: tuple[tuple[str, str], ...]  # (header, target), matched ignoring case
+
+
+GOOGLE = Layout("Google Contacts", frozenset({"First Name", "Last Name", "Organization Name",
+                                              "E-mail 1 - Value"}), (
+    ("First Name", "contact.name"), ("Middle Name", "contact.name"), ("Last Name", "contact.name"),
+    ("Organization Name", "organisation"), ("Organization Title", "contact.role"),
+    ("Birthday", "contact.birthday"), ("Notes", "contact.note"), ("Labels", "tags"),
+))
+GOOGLE_LEGACY = Layout("Google Contacts (legacy)", frozenset({"Given Name", "Family Name",
+                                                               "E-mail 1 - Value"}), (
+    ("Given Name", "contact.name"), ("Additional Name", "contact.name"),
+    ("Family Name", "contact.name"), ("Organization 1 - Name", "organisation"),
+    ("Organization 1 - Title", "contact.role"), ("Birthday", "contact.birthday"),
+    ("Notes", "contact.note"), ("Group Membership", "tags"),
+))
+HUBSPOT = Layout("HubSpot", frozenset({"Record ID", "First Name", "Last Name", "Email"}), (
+    ("First Name", "contact.name"), ("Last Name", "contact.name"), ("Email", "contact.email"),
+    ("Phone Number", "contact.phone"), ("Mobile Phone Number", "contact.mobile"),
+    ("Company Name", "organisation"), ("Associated Company", "organisation"),
+    ("Job Title", "contact.role"), ("Industry", "industry"), ("Country/Region", "region"),
+    ("Website URL", "contact.url"), ("Record ID", "contact.uid"),
+))
+SALESFORCE = Layout("Salesforce", frozenset({"Contact ID", "First Name", "Last Name", "Account Name"}), (
+    ("Salutation", "contact.name"), ("First Name", "contact.name"), ("Last Name", "contact.name"),
+    ("Title", "contact.role"), ("Email", "contact.email"), ("Phone", "contact.phone"),
+    ("Mobile", "contact.mobile"), ("Account Name", "organisation"), ("Mailing Country", "region"),
+    ("Lead Source", "source"), ("Description", "contact.note"), ("Birthdate", "contact.birthday"),
+    ("Contact ID", "contact.uid"),
+))
+SALESFORCE_API = Layout("Salesforce (API names)", frozenset({"Id", "FirstName", "LastName", "AccountId"}), (
+    ("Salutation", "contact.name"), ("FirstName", "contact.name"), ("LastName", "contact.name"),
+    ("Title", "contact.role"), ("Email", "contact.email"), ("Phone", "contact.phone"),
+    ("MobilePhone", "contact.mobile"), ("Account.Name", "organisation"),
+    ("MailingCountry", "region"), ("LeadSource", "source"), ("Description", "contact.note"),
+    ("Birthdate", "contact.birthday"), ("Id", "contact.uid"),
+))
+ZOHO = Layout("Zoho CRM", frozenset({"Record Id", "Contact Owner", "First Name", "Last Name"}), (
+    ("First Name", "contact.name"), ("Last Name", "contact.name"), ("Account Name", "organisation"),
+    ("Title", "contact.role"), ("Email", "contact.email"), ("Secondary Email", "contact.email_2"),
+    ("Phone", "contact.phone"), ("Mobile", "contact.mobile"), ("Lead Source", "source"),
+    ("Mailing Country", "region"), ("Description", "contact.note"),
+    ("Date of Birth", "contact.birthday"), ("Tag", "tags"), ("Record Id", "contact.uid"),
+))
+OWN = Layout("vault-tool customers.csv", frozenset({"id", "name", "contacts", "path"}), (
+    ("name", "organisation"), ("status", "status"), ("owner", "owner"), ("tags", "tags"),
+    ("industry", "industry"), ("region", "region"), ("source", "source"),
+    ("follow_up", "follow_up"), ("created", "created"),
+))
+LAYOUTS = (OWN, GOOGLE, GOOGLE_LEGACY, SALESFORCE, SALESFORCE_API, ZOHO, HUBSPOT)
+
+# Google's repeated groups: `E-mail 2 - Value`, `Phone 3 - Value`, `Address 1 - Formatted`, …
+GOOGLE_GROUPS = (
+    (re.compile(r"^E-mail (\d+) - Value$"), "email"),
+    (re.compile(r"^Phone (\d+) - Value$"), "phone"),
+    (re.compile(r"^Address (\d+) - Formatted$"), "address"),
+    (re.compile(r"^Website (\d+) - Value$"), "url"),
+)
+GOOGLE_SYSTEM_LABELS = ("* myContacts", "* starred", "* other", "* friends", "* family", "* coworkers")
+
+
+def recognise(headers: list[str]) -> Layout | None:
+    present = {h.strip() for h in headers}
+    return next((layout for layout in LAYOUTS if layout.signature <= present), None)
+
+
+# --- mapping files ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapping file (docs/import.md): for a layout vault-tool does not know."""
+
+    columns: tuple[tuple[str, str], ...]
+    constants: Pairs = ()
+    date_format: str | None = None
+    skip_rows: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+TARGET = re.compile(r"^(organisation|tags|contact\.[^\s.]+|" + "|".join(CUSTOMER_FIELDS) + ")$")
+
+
+def read_mapping(data: bytes) -> Mapping:
+    """The mapping file, or ImportError_ naming the first thing wrong with it."""
+    try:
+        doc = yaml.safe_load(data.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ImportError_(f"the mapping file is not valid YAML: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("columns"), dict) or not doc["columns"]:
+        raise ImportError_("the mapping file needs a `columns:` section (column name: field)")
+    unknown = set(doc) - {"columns", "constants", "date_format", "skip_rows", "encoding", "delimiter"}
+    if unknown:
+        raise ImportError_(f"the mapping file has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+    columns = tuple((str(k), _target(v)) for k, v in doc["columns"].items())
+    constants = tuple((_target(k), str(v)) for k, v in (doc.get("constants") or {}).items())
+    skip = doc.get("skip_rows", 0)
+    if not isinstance(skip, int) or skip < 0:
+        raise ImportError_("skip_rows must be a whole number of lines (0 or more)")
+    delimiter = doc.get("delimiter")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise ImportError_("delimiter must be one character, such as ';' or \"\\t\"")
+    return Mapping(columns, constants, _opt_str(doc.get("date_format")), skip,
+                   _opt_str(doc.get("encoding")), delimiter)
+
+
+def _target(value: object) -> str:
+    text = str(value).strip()
+    if text == "name":
+        return "organisation"
+    if not TARGET.match(text):
+        raise ImportError_(f"'{text}' is not a field to import into; use organisation, tags, "
+                           f"{', '.join(CUSTOMER_FIELDS)}, or contact.<key> (contact.name, "
+                           "contact.phone, …)")
+    return text
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+def read_csv(data: bytes, mapping: Mapping | None = None) -> Source:
+    text, _ = decode(data, mapping.encoding if mapping else None)
+    lines = text.splitlines(keepends=True)
+    skip = mapping.skip_rows if mapping else 0
+    body = "".join(lines[skip:])
+    delimiter = (mapping.delimiter if mapping and mapping.delimiter else sniff_delimiter(body))
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    headers = [h.strip() for h in next(reader, [])]
+    if not any(headers):
+        raise ImportError_("the file is empty: no header line")
+    layout = None if mapping else recognise(headers)
+    if mapping is None and layout is None:
+        raise ImportError_("vault-tool does not recognise these columns "
+                           f"({', '.join(h for h in headers[:6] if h)}…); write a mapping file "
+                           "and pass it with --map (see docs/import.md)")
+    columns = mapping.columns if mapping else layout.columns  # type: ignore[union-attr]
+    missing = [c for c, _ in columns if mapping and c not in headers]
+    if missing:
+        raise ImportError_(f"the mapping names columns the file does not have: {', '.join(missing)}")
+    records: list[Record] = []
+    previous = reader.line_num
+    for cells in reader:
+        number, previous = previous + 1 + skip, reader.line_num  # where the row starts
+        if not any(c.strip() for c in cells):
+            continue
+        row = dict(zip(headers, cells, strict=False))
+        records.append(_record(number, row, columns, mapping, layout))
+    return Source(layout.name if layout else "mapping file", tuple(records))
+
+
+def _record(number: int, row: dict[str, str], columns: Iterable[tuple[str, str]],
+            mapping: Mapping | None, layout: Layout | None) -> Record:
+    folded = {k.casefold(): v for k, v in row.items()}
+    gathered: dict[str, list[str]] = {}
+    for column, target in columns:
+        value = clean(folded.get(column.casefold(), ""))
+        if value:
+            gathered.setdefault(target, []).append(value)
+    for target, value in (mapping.constants if mapping else ()):
+        gathered.setdefault(target, [value])
+    if layout in (GOOGLE, GOOGLE_LEGACY):
+        _google_groups(row, gathered)
+    values = {t: " ".join(v) for t, v in gathered.items()}
+    date_format = mapping.date_format if mapping else None
+    for key in ("created", "contact.birthday"):
+        if key in values:
+            values[key] = to_iso_date(values[key], date_format)
+    tags = split_tags(values.pop("tags", ""), google=layout in (GOOGLE, GOOGLE_LEGACY))
+    fields = tuple((k, v) for k, v in values.items() if k in CUSTOMER_FIELDS)
+    contact = ordered((k[len("contact."):], one_line(v, k)) for k, v in values.items()
+                      if k.startswith("contact."))
+    contacts: tuple[Pairs, ...] = (contact,) if contact else ()
+    if layout is OWN:
+        contacts = parse_contact_list(row.get("contacts", ""))
+    return Record(number, values.get("organisation"), fields, contacts, tags,
+                  clean(row.get("id", "")) or None if layout is OWN else None)
+
+
+def _google_groups(row: dict[str, str], gathered: dict[str, list[str]]) -> None:
+    """E-mail 1 … n, Phone 1 … n: the first is `email`, the next `email_2`, …; ` ::: ` splits too."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for header, value in row.items():
+        for pattern, key in GOOGLE_GROUPS:
+            match = pattern.match(header.strip())
+            if match and clean(value):
+                for part in clean(value).split(" ::: "):
+                    found.setdefault(key, []).append((int(match.group(1)), part.strip()))
+    for key, numbered in found.items():
+        for index, (_, value) in enumerate(sorted(numbered, key=lambda p: p[0])):
+            target = f"contact.{key}" if index == 0 else f"contact.{key}_{index + 1}"
+            gathered.setdefault(target, []).append(value)
+
+
+def split_tags(text: str, google: bool = False) -> tuple[str, ...]:
+    """`a; b`, `a, b`, Google's `* myContacts ::: Customers`; Google's own labels dropped."""
+    parts = re.split(r" ::: |;|,|，|、", text)
+    tags = [p.strip() for p in parts if p.strip()]
+    if google:
+        tags = [t for t in tags if t.casefold() not in {s.casefold() for s in GOOGLE_SYSTEM_LABELS}]
+    return tuple(dict.fromkeys(tags))
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(value: str) -> str:
+    """A cell without surrounding spaces, control characters, or Excel's leading apostrophe."""
+    value = CONTROL.sub("", value).strip()
+    return value[1:] if value.startswith("'") and value[1:2] in "=+-@＝＋－＠" and value[1:] else value
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def to_iso_date(text: str, date_format: str | None) -> str:
+    """YYYY-MM-DD when the text is a date in `date_format` (or an unambiguous one); else as it was."""
+    for fmt in (date_format, *DATE_FORMATS) if date_format else DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+CONTACT_TEXT = re.compile(r"^(?P<name>[^(<]*?)(?: ?\((?P<role>[^()]*)\))?(?: ?<(?P<email>[^<>\s]*)>)?"
+                          r"(?: ?(?P<phone>[+0-9(][0-9 ()+\-./]*?))?(?: ?WeChat: (?P<wechat>\S+))?$")
+
+
+def parse_contact_list(text: str) -> tuple[Pairs, ...]:
+    """Our customers.csv `contacts` column back into contacts: `Name (role) <email> phone WeChat: id`."""
+    contacts = []
+    for part in clean(text).split("; "):
+        match = CONTACT_TEXT.match(part.strip())
+        if part.strip() and match:
+            pairs = tuple((k, v.strip()) for k, v in match.groupdict().items() if v and v.strip())
+            contacts.append(pairs)
+    return tuple(c for c in contacts if c)
+
+
+# --- vCard ------------------------------------------------------------------------------------
+
+@dataclass
+class _Property:
+    group: str
+    name: str
+    params: dict[str, list[str]] = field(default_factory=dict)
+    value: str = ""
+
+
+PROPERTY = re.compile(r"^(?:(?P<group>[A-Za-z0-9-]+)\.)?(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;[^:]*)?):"
+                      r"(?P<value>.*)$", re.S)
+PHOTO_LIKE = ("PHOTO", "LOGO", "SOUND", "KEY")
+
+
+def read_vcards(data: bytes) -> Source:
+    """Every card in the file, 2.1 (Android), 3.0 (Apple, Google) and 4.0 alike."""
+    text, _ = decode(data)
+    cards: list[list[_Property]] = []
+    current: list[_Property] | None = None
+    for line in unfold(text):
+        prop = parse_property(line)
+        if prop is None:
+            continue
+        if prop.name == "BEGIN" and prop.value.strip().upper() == "VCARD":
+            current = []
+        elif prop.name == "END" and prop.value.strip().upper() == "VCARD" and current is not None:
+            cards.append(current)
+            current = None
+        elif current is not None:
+            current.append(prop)
+    if not cards:
+        raise ImportError_("the file has no vCard (no BEGIN:VCARD … END:VCARD)")
+    return Source("vCard", tuple(card_record(i + 1, card) for i, card in enumerate(cards)))
+
+
+def unfold(text: str) -> list[str]:
+    """Logical lines: folded lines (CRLF + space or tab) joined, and quoted-printable soft breaks.
+
+    A 2.1 quoted-printable value continues on the next line when its line ends
+    with `=`; that line is not indented, so it must be joined before anything else.
+    """
+    physical = re.split(r"\r\n|\r|\n", text)
+    lines: list[str] = []
+    for raw in physical:
+        if lines and raw[:1] in (" ", "\t"):
+            lines[-1] += raw[1:]
+        elif lines and _qp_continues(lines[-1]):
+            lines[-1] = lines[-1][:-1] + raw if lines[-1].endswith("=") else lines[-1] + raw
+        elif raw.strip():
+            lines.append(raw)
+    return lines
+
+
+def _qp_continues(line: str) -> bool:
+    head = line.split(":", 1)[0].upper()
+    return "QUOTED-PRINTABLE" in head and line.endswith("=")
+
+
+def parse_property(line: str) -> _Property | None:
+    match = PROPERTY.match(line)
+    if match is None:
+        return None
+    params: dict[str, list[str]] = {}
+    for param in _split_unquoted(match.group("params")[1:], ";") if match.group("params") else []:
+        key, sep, value = param.partition("=")
+        if not sep:  # 2.1: `TEL;CELL;PREF:` and `;QUOTED-PRINTABLE`
+            key, value = ("ENCODING", key) if key.upper() in ("QUOTED-PRINTABLE", "BASE64", "B") \
+                else ("TYPE", key)
+        values = [v.strip('"') for v in _split_unquoted(value, ",")]
+        params.setdefault(key.upper(), []).extend(values)
+    prop = _Property((match.group("group") or "").lower(), match.group("name").upper(), params,
+                     match.group("value"))
+    encoding = [e.upper() for e in params.get("ENCODING", [])]
+    if "QUOTED-PRINTABLE" in encoding:
+        charset = (params.get("CHARSET") or ["utf-8"])[0]
+        raw = quopri.decodestring(prop.value.encode("ascii", "replace"))
+        try:
+            prop.value = raw.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            prop.value = raw.decode("utf-8", "replace")
+    return prop
+
+
+def _split_unquoted(text: str, sep: str) -> list[str]:
+    parts, current, quoted = [], "", False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == sep and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
+
+
+def split_value(value: str, sep: str) -> list[str]:
+    """Split on `sep` not escaped with a backslash, and unescape each part (RFC 6350 3.4)."""
+    parts, current, index = [], [], 0
+    while index < len(value):
+        ch = value[index]
+        if ch == "\\" and index + 1 < len(value):
+            nxt = value[index + 1]
+            current.append("\n" if nxt in "nN" else nxt)
+            index += 2
+            continue
+        if ch == sep:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        index += 1
+    parts.append("".join(current))
+    return parts
+
+
+def text_value(value: str) -> str:
+    return split_value(value, "\x00")[0]
+
+
+def card_record(number: int, card: list[_Property]) -> Record:
+    """One card as a record: FN (or N), ORG, TITLE, EMAIL, TEL, ADR, NOTE, CATEGORIES, BDAY, URL, UID."""
+    first: dict[str, str] = {}
+    many: dict[str, list[str]] = {}
+    tags: list[str] = []
+    for prop in card:
+        if prop.name in PHOTO_LIKE:
+            continue
+        if prop.name == "CATEGORIES":
+            tags += [t.strip() for t in split_value(prop.value, ",") if t.strip()]
+        elif prop.name in ("EMAIL", "TEL", "URL", "ADR"):
+            value = _adr(prop.value) if prop.name == "ADR" else text_value(prop.value).strip()
+            if prop.name == "TEL":
+                value = value.removeprefix("tel:")
+            if value:
+                many.setdefault(prop.name, []).append(value)
+        elif prop.name == OTHER_KEY:
+            key, _, value = text_value(prop.value).partition("=")
+            many.setdefault(OTHER_KEY, []).append(f"{key.strip()}={value}")
+        elif prop.name not in first:
+            first[prop.name] = prop.value
+    name = clean(text_value(first.get("FN", ""))) or _n_name(first.get("N", ""))
+    org_parts = [*split_value(first.get("ORG", ""), ";"), ""]  # the name, then departments
+    org = clean(org_parts[0])
+    contact: list[tuple[str, str]] = []
+    _add(contact, "name", name)
+    _add(contact, "role", clean(text_value(first.get("TITLE", ""))))
+    _add(contact, "department", clean(" ".join(p.strip() for p in org_parts[1:] if p.strip())))
+    for key, prop_name in (("email", "EMAIL"), ("phone", "TEL"), ("address", "ADR"), ("url", "URL")):
+        for index, value in enumerate(dict.fromkeys(many.get(prop_name, []))):
+            _add(contact, key if index == 0 else f"{key}_{index + 1}", clean(value))
+    _add(contact, "birthday", to_iso_date(clean(first.get("BDAY", "")).split("T")[0], None))
+    for pair in many.get(OTHER_KEY, []):
+        key, _, value = pair.partition("=")
+        if key:
+            _add(contact, key, clean(value))
+    note = text_value(first.get("NOTE", ""))
+    own_id = None
+    if note.startswith(ID_NOTE):  # our own export: the customer id, then the contact's note
+        own_id, _, note = note[len(ID_NOTE):].partition("\n")
+    _add(contact, "note", clean_text(note))
+    _add(contact, "uid", clean(text_value(first.get("UID", ""))))
+    fields = tuple((f, clean(text_value(first[FIELD_PREFIX + f.upper().replace("_", "-")])))
+                   for f in CUSTOMER_FIELDS if FIELD_PREFIX + f.upper().replace("_", "-") in first)
+    return Record(number, org or None, fields, (ordered(contact),) if contact else (),
+                  tuple(dict.fromkeys(tags)), own_id.strip() or None if own_id else None)
+
+
+KEY_ORDER = ("name", "role", "department", "email", "phone", "mobile", "wechat")
+
+
+def ordered(contact: Iterable[tuple[str, str]]) -> Pairs:
+    """Contact keys in the order people write them: name, role, e-mail, phones, then the rest."""
+    def rank(pair: tuple[str, str]) -> int:
+        base = pair[0].split("_")[0]
+        return KEY_ORDER.index(base) if base in KEY_ORDER else len(KEY_ORDER)
+    return tuple(sorted(contact, key=rank))
+
+
+def _add(pairs: list[tuple[str, str]], key: str, value: str) -> None:
+    if value:
+        pairs.append((key, value))
+
+
+def _n_name(value: str) -> str:
+    """N is family;given;additional;prefix;suffix: written as `prefix given additional family`."""
+    parts = [*split_value(value, ";"), "", "", "", "", ""][:5]
+    family, given, additional, prefix, suffix = (clean(p) for p in parts)
+    return " ".join(p for p in (prefix, given, additional, family, suffix) if p)
+
+
+def _adr(value: str) -> str:
+    """ADR's seven parts (box;extended;street;city;region;code;country) as one line."""
+    return ", ".join(clean(p) for p in split_value(value, ";") if clean(p))
+
+
+def one_line(value: str, key: str = "") -> str:
+    """A contact value on one line: an address's lines joined with commas, others with spaces."""
+    joiner = ", " if "address" in key else " "
+    return joiner.join(p.strip() for p in value.splitlines() if p.strip())
+
+
+def clean_text(value: str) -> str:
+    """A multi-line NOTE on one line, so it stays one contact value."""
+    return " ".join(clean(line) for line in value.splitlines() if clean(line))
+
+
+# --- our own customers.json -------------------------------------------------------------------
+
+def read_json(data: bytes) -> Source:
+    """`vault-tool export --format json` (or the site's customers.json): everything comes back."""
+    try:
+        doc = json.loads(decode(data)[0])
+        customers = doc["customers"]
+    except (ValueError, KeyError, TypeError):
+        raise ImportError_("the file is not a customers.json written by vault-tool") from None
+    records = []
+    for number, item in enumerate(customers, start=1):
+        f = item.get("fields", {}) if isinstance(item, dict) else {}
+        contacts = tuple(ordered((str(k), str(v)) for k, v in c.items() if v not in (None, ""))
+                         for c in f.get("contacts", []) if isinstance(c, dict))
+        fields = tuple((k, str(f[k])) for k in CUSTOMER_FIELDS if f.get(k) not in (None, ""))
+        tags = tuple(str(t) for t in f.get("tags", []))
+        records.append(Record(number, _opt_str(f.get("name")), fields, contacts, tags,
+                              _opt_str(item.get("id")) if isinstance(item, dict) else None))
+    return Source("vault-tool customers.json", tuple(records))
+
+
+def read_file(name: str, data: bytes, mapping: Mapping | None = None) -> Source:
+    """By the file's name: .vcf/.vcard are vCards, .json our own export, everything else is CSV."""
+    if name.lower().endswith(".json"):
+        return read_json(data)
+    if name.lower().endswith((".vcf", ".vcard")) or data.lstrip(b"\xef\xbb\xbf \r\n").upper() \
+            .startswith(b"BEGIN:VCARD"):
+        return read_vcards(data)
+    return read_csv(data, mapping)
