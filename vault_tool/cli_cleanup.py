@@ -12,8 +12,13 @@ from datetime import date
 
 import click
 
+from . import writer
 from .cli import cli, format_option, open_vault, today_option
+from .cli_write import Session, refusals, start, write_options
 from .dupes import Pair, find_dupes
+from .edit import EditRefused
+from .mergeedit import Merged, merge_notes
+from .vault import customer_id
 
 
 def pair_dict(pair: Pair) -> dict[str, object]:
@@ -63,3 +68,80 @@ def dupes(ctx: click.Context, min_score: int, fmt: str, today: date | None) -> N
                    + ("; merge one with `vault-tool merge KEEP OTHER`" if result.pairs else ""), err=True)
     for kind, value, count in result.crowded:
         click.echo(f"note: {count} customers share the {kind} {value}; not counted as a reason", err=True)
+
+
+@cli.command()
+@click.argument("keep", metavar="KEEP")
+@click.argument("other", metavar="OTHER")
+@write_options
+@click.pass_context
+def merge(ctx: click.Context, keep: str, other: str, today: date | None, dry_run: bool,
+          commit: bool) -> None:
+    """Merge customer OTHER into customer KEEP, and remove OTHER's note.
+
+    Nothing is lost: OTHER's contacts (one with the same e-mail or phone as a
+    contact of KEEP fills in what that contact lacks), deals (same title but
+    other values: both kept), purchases (identical ones once), tags and log
+    entries are added to KEEP's note as new lines; KEEP's own lines stay as
+    they are. A value both have and disagree on (status, owner, a custom
+    field, a contact's role, …) stays as KEEP has it, and OTHER's value is
+    logged as `note: merged from OTHER: owner was bob` and listed, for you to
+    decide. OTHER's notes are appended under `## Merged from <name>`. Refused,
+    changing nothing, when either note has errors or merge-conflict markers,
+    or KEEP and OTHER are the same. --commit records both files in one
+    commit, `merge OTHER into KEEP`.
+
+    \b
+    Examples:
+      vault-tool dupes
+      vault-tool merge acme acme-2 --dry-run
+      vault-tool merge acme acme-2 --commit
+    """
+    session = start(ctx, today, dry_run, commit)
+    with refusals(ctx, session.settings.locale):
+        keep_rel, other_rel = writer.locate(session.root, keep), writer.locate(session.root, other)
+        keep_id, other_id = customer_id(keep_rel), customer_id(other_rel)
+        if keep_rel == other_rel:
+            raise writer.WriteRefused(f"KEEP and OTHER are the same customer ({keep_rel}); "
+                                      "nothing was changed")
+        before = writer.read_note(session.root, keep_rel, session.settings, session.today)
+        gone = writer.read_note(session.root, other_rel, session.settings, session.today)
+        try:
+            merged = merge_notes(before.text, gone.text, other_id, session.settings, session.today)
+        except EditRefused as exc:
+            raise writer.WriteRefused(f"cannot merge {other_rel} into {keep_rel}: {exc}. "
+                                      "Nothing was changed.") from None
+        summary = f"merged {other_id} into {keep_id}" + (f" ({', '.join(merged.added)})"
+                                                         if merged.added else "")
+        change = writer.Change(keep_rel, before.path, before, merged.text.encode("utf-8"), summary)
+        writer.refuse_errors(keep_rel, change.after, session.settings, session.today,
+                             f"the merge would leave errors in {keep_rel}. Nothing was changed.")
+        _write(session, change, gone, f"merge {other_id} into {keep_id}")
+        _list_conflicts(merged, keep_id, other_id)
+
+
+def _write(session: Session, change: writer.Change, gone: writer.Snapshot, message: str) -> None:
+    """Show (--dry-run) or write KEEP and remove OTHER, checking both first; commit both."""
+    if session.dry_run:
+        click.echo(writer.diff(change) + writer.removal_diff(gone), nl=False)
+        click.echo("(dry run: nothing written)", err=True)
+        return
+    targets = ([writer.prepare_commit(session.root, change.target, change.rel, False),
+                writer.prepare_commit(session.root, gone.path, gone.rel, False)]
+               if session.commit else None)
+    writer.check_unchanged(gone)
+    writer.save(change)
+    writer.remove(gone)
+    done = f"{change.rel}: {change.summary}; {gone.rel} removed"
+    if targets is not None:
+        done += f" (committed {writer.commit_all(targets, message)})"
+    click.echo(done)
+
+
+def _list_conflicts(merged: Merged, keep_id: str, other_id: str) -> None:
+    if not merged.conflicts:
+        return
+    click.echo(f"Kept as {keep_id} has them; {other_id}'s values are in the log as notes. Decide, "
+               "and edit by hand where {other_id} was right:".replace("{other_id}", other_id))
+    for conflict in merged.conflicts:
+        click.echo(f"  {conflict.where}: {conflict.kept}  ({other_id}: {conflict.other})")

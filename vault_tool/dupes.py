@@ -139,7 +139,7 @@ def find_dupes(customers: Sequence[Customer], min_score: int = 0) -> Dupes:
     pairs = []
     for (i, j), reasons in found.items():
         a, b = sorted((customers[i], customers[j]), key=lambda c: (c.id, c.path))
-        ordered = tuple(sorted(reasons, key=lambda r: (-r.weight, r.kind, r.value)))
+        ordered = tuple(sorted(reasons, key=lambda r: (r.kind == "name", -r.weight, r.kind, r.value)))
         score = combined_score(ordered)
         if score >= min_score:
             pairs.append(Pair(a, b, score, ordered))

@@ -185,6 +185,30 @@ def _replace(before: Snapshot, data: bytes) -> None:
     _sync_folder(before.path.parent)
 
 
+def check_unchanged(before: Snapshot) -> None:
+    """Refuse when the file no longer has the bytes it was read with (checked before a merge writes)."""
+    if _digest_now(before.path) != before.digest:
+        raise WriteRefused(f"{before.rel} changed on disk while vault-tool was working on it; "
+                           "nothing was written. Run the command again.")
+
+
+def remove(before: Snapshot) -> None:
+    """Delete a note (merged into another), only if it still has the bytes it was read with."""
+    if _digest_now(before.path) != before.digest:
+        raise WriteRefused(f"{before.rel} changed on disk while vault-tool was working on it, so it "
+                           "was not removed; compare it with the merged note and remove it by hand")
+    before.path.unlink()
+    _sync_folder(before.path.parent)
+
+
+def removal_diff(before: Snapshot) -> str:
+    """A unified diff that deletes the whole note, as git shows a removed file."""
+    out = []
+    for line in difflib.unified_diff(_diff_lines(before.data), [], f"a/{before.rel}", "/dev/null"):
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
 def _digest_now(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -308,6 +332,21 @@ def commit(target: GitTarget, message: str) -> str:
         raise WriteRefused(f"{target.path} was written, but git could not commit it: "
                            f"{_git_reason(exc)}") from None
     return target.repo.head.commit.hexsha[:7]
+
+
+def commit_all(targets: list[GitTarget], message: str) -> str:
+    """Commit exactly these files, written or removed, in one commit; the short commit id."""
+    import git
+
+    repo = targets[0].repo
+    paths = [t.path for t in targets]
+    try:
+        repo.git.add("-A", "--", *paths)
+        repo.git.commit("-m", message, "--", *paths)
+    except git.GitCommandError as exc:
+        raise WriteRefused(f"{', '.join(paths)} were changed, but git could not commit them: "
+                           f"{_git_reason(exc)}") from None
+    return repo.head.commit.hexsha[:7]
 
 
 def _git_reason(exc: Exception) -> str:
