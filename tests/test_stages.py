@@ -58,6 +58,8 @@ def test_figures_from_a_scripted_repository(tmp_path: Path) -> None:
     }
     stats = stage_stats(tracks, Settings(), date(2026, 5, 1))
     assert (stats.deals, stats.won, stats.lost, stats.win_rate) == (3, 1, 1, 0.5)
+    assert [(f.stage, f.won_later) for f in stats.stages] == [
+        ("qualified", 1), ("proposal", 1), ("negotiation", 0), ("won", 0), ("lost", 0)]
     assert [(f.stage, f.reached, f.stays, f.median_days) for f in stats.stages] == [
         ("qualified", 1, 1, 10.0), ("proposal", 3, 3, 20.0), ("negotiation", 2, 1, 30.0),
         ("won", 1, 0, None), ("lost", 1, 0, None)]

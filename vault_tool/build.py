@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .asof import AsOfError, load_at, resolve
+from .history import note_timeline, repo_state
 from .model import Vault
+from .pipeline import quarter_start
 from .render import render_site
+from .stages import deal_tracks, stage_stats
+from .views import SiteHistory
 
 MANIFEST = ".vault-tool-manifest"
 
@@ -74,13 +79,40 @@ def previous_files(out: Path) -> set[str]:
     return {line for line in lines if line and not line.startswith("#")}
 
 
-def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = None) -> BuildResult:
+def gather_history(vault_root: Path, vault: Vault, today: date, wanted: bool | None
+                   ) -> tuple[SiteHistory | None, str]:
+    """The history sections' data, or None and why not ("" when simply not wanted).
+
+    By default (`wanted` None) only a vault that is its own repository's root shows its
+    history: a vault in a subfolder (like example_vault/ in vault-tool's own repository)
+    would otherwise show the history of whatever project holds it, and a committed site
+    would change with every commit. `--history` turns it on there too.
+    """
+    if wanted is False:
+        return None, ""
+    state = repo_state(vault_root)
+    if not state.available:
+        return None, state.state if wanted else ""
+    if wanted is None and state.prefix:
+        return None, ""
+    stats = stage_stats(deal_tracks(note_timeline(state)), vault.settings, today)
+    start = quarter_start(today)
+    try:
+        revision = resolve(state, start.isoformat())
+    except AsOfError:  # the history starts after the quarter did
+        return SiteHistory(stats, None), ""
+    then = load_at(state, revision, start)
+    return SiteHistory(stats, then, revision.short, revision.day), ""
+
+
+def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = None,
+               history: SiteHistory | None = None) -> BuildResult:
     """Render the vault into `out`; remove the pages an earlier build made that are gone."""
     check_output(out, vault_root)
     old = previous_files(out)
     written = 0
     paths: list[str] = []
-    for page in render_site(vault, today):
+    for page in render_site(vault, today, history):
         paths.append(page.path)
         written += write_atomic(out / page.path, page.content)
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(

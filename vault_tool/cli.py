@@ -69,6 +69,14 @@ def today_option(func: F) -> F:
     )(func)
 
 
+HISTORY_MISSING = {
+    "no-git": "git is not installed (or not on the PATH)",
+    "no-repo": "the vault is not in a git repository",
+    "no-commits": "the repository has no commits yet",
+    "error": "git could not read the history",
+}
+
+
 def as_of_option(func: F) -> F:
     return click.option(
         "--as-of", "as_of", default=None, metavar="REV",
@@ -293,11 +301,15 @@ def _print_customer(record: dict[str, Any], locale: str) -> None:
 @click.option("-o", "--output", default=None, metavar="DIR",
               help="Write the dashboard here (default: site/ in the vault).")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) if the vault has errors.")
+@click.option("--history/--no-history", "with_history", default=None,
+              help="Add what git's history tells (stage analytics, the pipeline at the start "
+                   "of the quarter) to the pipeline page. Default: only when the vault is its "
+                   "own git repository's root, and never with --as-of.")
 @today_option
 @as_of_option
 @click.pass_context
-def build(ctx: click.Context, output: str | None, strict: bool, today: date | None,
-          as_of: str | None) -> None:
+def build(ctx: click.Context, output: str | None, strict: bool, with_history: bool | None,
+          today: date | None, as_of: str | None) -> None:
     """Render the HTML dashboard into site/ (or DIR).
 
     Pages: index.html (today's work, key figures and the customer table),
@@ -313,8 +325,9 @@ def build(ctx: click.Context, output: str | None, strict: bool, today: date | No
       vault-tool build -o /tmp/dashboard --today 2026-11-23
       vault-tool build --strict      # for CI: refuse a vault with errors
       vault-tool build --as-of 2026-06-30 -o /tmp/june   # the dashboard as it was then
+      vault-tool build --no-history  # leave out the sections read from git
     """
-    from .build import BuildRefused, build_site
+    from .build import BuildRefused, build_site, gather_history
 
     vault, root, when = open_vault(ctx, today, as_of)
     locale = vault.settings.locale
@@ -325,8 +338,11 @@ def build(ctx: click.Context, output: str | None, strict: bool, today: date | No
         click.echo(tr(locale, "strict_refused").format(errors=vault.error_count), err=True)
         ctx.exit(EXIT_PROBLEMS)
     target = ctx.obj["dir"] / output if output else root / "site"
+    history, missing = gather_history(root, vault, when, False if as_of else with_history)
+    if missing:
+        click.echo(f"vault-tool: no history sections: {HISTORY_MISSING[missing]}", err=True)
     try:
-        result = build_site(vault, target, when, root)
+        result = build_site(vault, target, when, root, history)
     except BuildRefused as exc:
         click.echo(f"vault-tool: {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)

@@ -509,7 +509,9 @@ def _deal_stages(path: str, found: tuple[str, bytes] | None, settings: Settings,
                  ) -> DealStages | None:
     if found is None:
         return None
-    customer, _ = build_customer(customer_id(path), path, parse_note(found[1], path), settings, day)
+    # Deals live in the front matter; leaving the body out halves the time (no Markdown, no log).
+    note = replace(parse_note(found[1], path), body="")
+    customer, _ = build_customer(customer_id(path), path, note, settings, day)
     if customer is None:
         return None
     return tuple((deal.title, deal.stage) for deal in customer.deals)

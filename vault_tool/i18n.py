@@ -168,6 +168,28 @@ UI: dict[str, tuple[str, str]] = {
     "bucket_overdue": ("overdue", "已逾期"),
     "bucket_undated": ("no date", "无日期"),
     "bucket_later": ("later", "以后"),
+    "stage_analytics": ("Stage analytics", "阶段分析"),
+    "stage_analytics_help": ("From the git history of each deal's stage. Median days: over deals "
+                             "that moved on. Next stage and won later: of the deals that reached "
+                             "the stage.",
+                             "根据每个商机阶段的 git 历史计算。中位天数：只计已进入下一阶段的商机。"
+                             "进入下一阶段和最终成交：占到达该阶段商机的比例。"),
+    "reached": ("Deals reached", "到达的商机"),
+    "median_days": ("Median days", "中位天数"),
+    "onward": ("On to the next stage", "进入下一阶段"),
+    "won_later": ("Won later", "最终成交"),
+    "win_rate_line": ("Win rate {rate} ({won} won, {lost} lost).",
+                      "成交率 {rate}（成交 {won}，丢单 {lost}）。"),
+    "stuck_deals": ("Stuck longer than their stage's median", "停留时间超过阶段中位数的商机"),
+    "days_in_stage": ("Days in stage", "停留天数"),
+    "then_vs_now": ("Pipeline then vs now", "季度初与现在的销售管道"),
+    "then_vs_now_help": ("Then: the vault at commit {commit} ({day}), the last on or before the "
+                         "start of {quarter} ({start}).",
+                         "季度初：提交 {commit}（{day}）时的客户库，即 {quarter} 开始（{start}）"
+                         "当天或之前的最后一次提交。"),
+    "then": ("Start of the quarter", "季度初"),
+    "now": ("Now", "现在"),
+    "weighted_open": ("Weighted open pipeline", "加权在途金额"),
     "past_expected_close": ("Deals past their expected close date", "已过预计成交日期的商机"),
     "stale_deals": ("Deals with no contact for 30 days", "30 天未联系的商机"),
     "stale_deals_help": (

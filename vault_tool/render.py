@@ -128,8 +128,9 @@ class Site:
     warning_count: int
 
 
-def render_site(vault: Vault, today: date) -> Iterator[Page]:
-    """Every page of the dashboard, in a fixed order, as bytes."""
+def render_site(vault: Vault, today: date, history: views.SiteHistory | None = None
+                ) -> Iterator[Page]:
+    """Every page of the dashboard, in a fixed order, as bytes; `history` adds its sections."""
     env = make_environment(vault.settings.locale)
     title = vault.settings.name or tr(vault.settings.locale, "customers")
     site = Site(title, today, vault.settings.currency, vault.error_count, vault.warning_count)
@@ -149,7 +150,8 @@ def render_site(vault: Vault, today: date) -> Iterator[Page]:
                dormant_after=str(vault.settings.dormant_after), active="follow_ups")
     yield page("follow-ups-by-owner.html", "follow_ups_by_owner.html", active="follow_ups",
                groups=views.follow_ups_by_owner(vault, today))
-    yield page("pipeline.html", "pipeline.html", p=views.pipeline_page(vault, today), active="pipeline")
+    yield page("pipeline.html", "pipeline.html", p=views.pipeline_page(vault, today, history),
+               active="pipeline")
     yield page("segments.html", "segments.html", sections=views.segments_page(vault, today),
                active="segments")
     yield page("value.html", "value.html", v=views.value_page(vault, today), active="value_churn",

@@ -15,6 +15,8 @@ Definitions (docs/dashboard.md repeats them for readers of the pipeline page):
 - *Reached X*: deals with a step at X. *X → Y next*: deals whose step right after an X
   step was Y. *X → Y ever*: deals with a Y step anywhere after their first X step.
   Rates are over the deals that reached X.
+- *Won later*: deals that reached X and were at a won stage at a later commit, over the
+  deals that reached X.
 - *Win rate*: of the deals whose last stage is won or lost (a stage with default
   probability 1 or 0), the share won. Deals removed from their note count by their
   last stage too.
@@ -96,6 +98,11 @@ class StageFigure:
     reached: int
     stays: int  # finished stays, which the median is over
     median_days: float | None
+    won_later: int = 0  # deals that reached it and were at a won stage at a later commit
+
+    @property
+    def won_rate(self) -> float:
+        return self.won_later / self.reached if self.reached else 0.0
 
 
 @dataclass(frozen=True)
@@ -150,10 +157,19 @@ def stage_stats(tracks: Iterable[DealTrack], settings: Settings, today: date) ->
     order = stage_order(tracks, settings)
     reached = {s: sum(1 for t in tracks if any(st == s for st, _ in t.steps)) for s in order}
     medians = {s: float(median(days)) for s, days in stays.items()}
-    figures = tuple(StageFigure(s, reached[s], len(stays.get(s, ())), medians.get(s)) for s in order)
+    won_later = {s: sum(1 for t in tracks if _won_after(t, s, settings)) for s in order}
+    figures = tuple(StageFigure(s, reached[s], len(stays.get(s, ())), medians.get(s), won_later[s])
+                    for s in order)
     last = [stage_state(t.steps[-1][0], settings) for t in tracks]
     return StageStats(len(tracks), last.count("won"), last.count("lost"), figures,
                       _conversions(tracks, order, reached), _stuck(tracks, medians, settings, today))
+
+
+def _won_after(track: DealTrack, stage: str, settings: Settings) -> bool:
+    stages = [s for s, _ in track.steps]
+    if stage not in stages:
+        return False
+    return any(stage_state(s, settings) == "won" for s in stages[stages.index(stage) + 1:])
 
 
 def stage_order(tracks: Iterable[DealTrack], settings: Settings) -> list[str]:

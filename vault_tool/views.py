@@ -17,6 +17,7 @@ from .charts import Bar, bar_chart, donut_chart
 from .followups import Board, DueItem, board
 from .i18n import label, tr, tr_or
 from .model import Customer, Vault
+from .stages import StageStats
 
 
 def _money(value: Decimal | int) -> str:
@@ -85,9 +86,96 @@ class PipelinePage:
     past_close: tuple[pipeline.DealRef, ...]
     stale: tuple[pipeline.StaleDeal, ...]
     won_90: pipeline.Totals
+    history: PipelineHistory | None = None
 
 
-def pipeline_page(vault: Vault, today: date) -> PipelinePage:
+@dataclass(frozen=True)
+class SiteHistory:
+    """What git's history adds to the dashboard (build.gather_history reads it)."""
+
+    stats: StageStats
+    then: Vault | None  # the vault at the last commit on or before the quarter's start
+    then_commit: str = ""  # its short hash
+    then_day: date | None = None  # its day
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    reached: int
+    median_days: str  # "12", "12.5" or "" when no deal has left the stage yet
+    onward: str  # "3/5 (60%)": went on to the next stage in vault.yml's order, ever
+    won: str  # "2/5 (40%)": at a won stage later
+
+
+@dataclass(frozen=True)
+class StuckRow:
+    customer: Customer
+    title: str
+    stage: str
+    since: date
+    days: int
+    median_days: str
+
+
+@dataclass(frozen=True)
+class ThenVsNow:
+    quarter: str  # "2026-Q4"
+    start: date
+    commit: str
+    commit_day: date | None
+    weighted_then: Decimal
+    weighted_now: Decimal
+    quarter_then: Decimal  # the weighted forecast of the quarter, then and now
+    quarter_now: Decimal
+
+
+@dataclass(frozen=True)
+class PipelineHistory:
+    win_rate: str  # "50%", or "" with no closed deal
+    won: int
+    lost: int
+    rows: tuple[StageRow, ...]
+    stuck: tuple[StuckRow, ...]
+    then: ThenVsNow | None
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else ""
+
+
+def pipeline_history(vault: Vault, today: date, history: SiteHistory) -> PipelineHistory:
+    stats = history.stats
+    order = [f.stage for f in stats.stages]
+    ever = {(c.source, c.target): c.ever for c in stats.conversions}
+    rows = []
+    for index, fig in enumerate(stats.stages):
+        following = order[index + 1] if index + 1 < len(order) else None
+        is_open = pipeline.stage_state(fig.stage, vault.settings) == "open"
+        onward = _share(ever.get((fig.stage, following), 0), fig.reached) if following and is_open else ""
+        median_days = "" if fig.median_days is None else f"{fig.median_days:g}"
+        rows.append(StageRow(fig.stage, fig.reached, median_days, onward,
+                             _share(fig.won_later, fig.reached) if is_open else ""))
+    by_id = {c.id: c for c in vault.customers}
+    stuck = tuple(StuckRow(by_id[s.customer_id], s.title, s.stage, s.since, s.days, f"{s.median_days:g}")
+                  for s in stats.stuck if s.customer_id in by_id)
+    rate = "" if stats.win_rate is None else f"{stats.win_rate:.0%}"
+    return PipelineHistory(rate, stats.won, stats.lost, tuple(rows), stuck,
+                           _then_vs_now(vault, today, history))
+
+
+def _then_vs_now(vault: Vault, today: date, history: SiteHistory) -> ThenVsNow | None:
+    if history.then is None:
+        return None
+    start = pipeline.quarter_start(today)
+    then_quarter = pipeline.quarter_forecast(history.then, start).this_quarter.totals.weighted
+    now_quarter = pipeline.quarter_forecast(vault, today).this_quarter.totals.weighted
+    return ThenVsNow(pipeline.quarter_label(start), start, history.then_commit, history.then_day,
+                     pipeline.open_pipeline_value(history.then).weighted,
+                     pipeline.open_pipeline_value(vault).weighted, then_quarter, now_quarter)
+
+
+def pipeline_page(vault: Vault, today: date, history: SiteHistory | None = None) -> PipelinePage:
     columns = pipeline.stage_board(vault)
     locale = vault.settings.locale
     stage_bars = [Bar(label(locale, "stage", c.stage) if c.stage else _t(vault, "no_stage"),
@@ -110,6 +198,7 @@ def pipeline_page(vault: Vault, today: date) -> PipelinePage:
         past_close=pipeline.past_expected_close(vault, today),
         stale=pipeline.stale_deals(vault, today),
         won_90=pipeline.totals(pipeline.won_in(vault, today - timedelta(days=89), today)),
+        history=pipeline_history(vault, today, history) if history else None,
     )
 
 
