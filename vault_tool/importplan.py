@@ -16,6 +16,7 @@ rules, in the order they are tried:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -225,11 +226,8 @@ def _plan_row(record: Record, index: _Index, defaults: Defaults) -> RowPlan:
     work = index.find(record, name)
     created_here = work is None
     if work is None:
-        try:
-            wanted = record.id or make_id(name, defaults.keep_chinese_ids)
-        except BadId:
-            return RowPlan(record.number, "skipped", None, f"no usable id can be made from the name {name!r}")
-        work = _Work(index.free_id(wanted), name, True, set(), [])
+        work = _Work(index.free_id(record.id or new_id(name, defaults.keep_chinese_ids)), name, True,
+                     set(), [])
         work.tags = tuple(dict.fromkeys((*record.tags, *defaults.tags)))
         index.add(work)
     values = dict(record.fields)
@@ -262,6 +260,17 @@ def _plan_row(record: Record, index: _Index, defaults: Defaults) -> RowPlan:
 def _only_name(contact: Pairs, name: str) -> bool:
     """A "contact" that is just the customer's own name says nothing (a card without a person)."""
     return {k for k, _ in contact} <= {"name"} and fold(dict(contact).get("name", "")) == fold(name)
+
+
+def new_id(name: str, keep_chinese: bool) -> str:
+    """The id `vault-tool new` would make; for a name of only emoji or signs, `customer-` and a hash.
+
+    The hash is of the name, so importing the same file into another vault gives the same id.
+    """
+    try:
+        return make_id(name, keep_chinese)
+    except BadId:
+        return "customer-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:8]
 
 
 def _has_contact(work: _Work, contact: Pairs) -> bool:
