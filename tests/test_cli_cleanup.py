@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import load, make_vault
 
+from vault_tool import writer
 from vault_tool.cli import cli
 
 TODAY = "2026-11-23"
@@ -328,3 +329,23 @@ def test_commit_refuses_before_writing_when_other_has_uncommitted_changes(repo: 
     code, _, err = run(root, "merge", "acme", "acme-2", "--commit")
     assert code == 1 and "customers/export/acme-2.md has changes that are not committed" in err
     assert snapshot(root) == files
+
+
+def test_keep_with_a_misspelt_log_heading_is_refused(tmp_path: Path) -> None:
+    root = vault(tmp_path, acme=ACME.replace("## Log", "## Logs"), **{"acme-2": ACME_2})
+    files = snapshot(root)
+    code, _, err = run(root, "merge", "acme", "acme-2")
+    assert code == 1 and "cannot merge customers/acme-2.md into customers/acme.md" in err
+    assert "its heading 'Logs' looks like the log heading 'Log'" in err
+    assert snapshot(root) == files
+
+
+def test_other_changed_on_disk_is_not_removed(tmp_path: Path) -> None:
+    root = vault(tmp_path, **{"acme-2": ACME_2})
+    before = writer.Snapshot(root / "customers/acme-2.md", "customers/acme-2.md", ACME_2.encode())
+    (root / "customers/acme-2.md").write_text(ACME_2 + "typed meanwhile\n", encoding="utf-8")
+    with pytest.raises(writer.WriteRefused, match="changed on disk"):
+        writer.check_unchanged(before)
+    with pytest.raises(writer.WriteRefused, match="was not removed"):
+        writer.remove(before)
+    assert (root / "customers/acme-2.md").exists()

@@ -106,3 +106,13 @@ def test_contacts_on_one_line_are_refused() -> None:
     other = "---\nname: B\ncontacts:\n  - name: Y\n---\n"
     with pytest.raises(EditRefused, match="'contacts' is not a list of `- ` lines"):
         merge_notes(keep, other, "b", SETTINGS, TODAY)
+
+
+def test_empty_lists_get_their_first_items() -> None:
+    keep = "---\nname: A\ncontacts: []  # none yet\ntags: []\ndeals:\n---\n"
+    other = ("---\nname: A\ntags: [vip]\ncontacts:\n- name: Y\n  email: y@z.com\n"
+             "deals:\n    - title: T\n      stage: won\n---\n")
+    merged = merge_notes(keep, other, "b", SETTINGS, TODAY).text
+    assert merged == ("---\nname: A\ncontacts:  # none yet\n  - name: Y\n    email: y@z.com\n"
+                      "tags: [vip]\ndeals:\n  - title: T\n    stage: won\n---\n\n## Log\n\n"
+                      "- 2026-11-23 note: merged from b (A)\n")

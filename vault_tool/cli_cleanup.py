@@ -142,6 +142,6 @@ def _list_conflicts(merged: Merged, keep_id: str, other_id: str) -> None:
     if not merged.conflicts:
         return
     click.echo(f"Kept as {keep_id} has them; {other_id}'s values are in the log as notes. Decide, "
-               "and edit by hand where {other_id} was right:".replace("{other_id}", other_id))
+               f"and edit by hand where {other_id} was right:")
     for conflict in merged.conflicts:
         click.echo(f"  {conflict.where}: {conflict.kept}  ({other_id}: {conflict.other})")

@@ -234,6 +234,12 @@ def _after(note: Note, name: Span, seq: Span, key: str, build: Callable[[Span | 
     """New lines after the list's last line, or after `key:` when it is empty."""
     if seq.kind == "scalar" and seq.is_empty:
         return join_lines(note.bom, insert(list(note.lines), name.start.line + 1, build(None), note.eol))
+    if seq.kind == "seq" and seq.flow and not seq.items and seq.start.line == seq.end.line == name.start.line:
+        column = seq.start.column  # `contacts: []` becomes `contacts:` with the items under it
+        while column > 0 and note.lines[seq.start.line].text[column - 1] == " ":
+            column -= 1
+        lines = splice(list(note.lines), Pos(seq.start.line, column), seq.end, "")
+        return join_lines(note.bom, insert(lines, name.start.line + 1, build(None), note.eol))
     if seq.kind != "seq" or seq.flow:
         raise EditRefused(f"'{key}' is not a list of `- ` lines; merge it by hand")
     at = _last_line(seq) + 1
