@@ -305,11 +305,15 @@ def _print_customer(record: dict[str, Any], locale: str) -> None:
               help="Add what git's history tells (stage analytics, the pipeline at the start "
                    "of the quarter) to the pipeline page. Default: only when the vault is its "
                    "own git repository's root, and never with --as-of.")
+@click.option("--redact", is_flag=True,
+              help="Leave the fields vault.yml lists as `private` out of every page and file.")
+@click.option("--owner", default=None, metavar="NAME",
+              help="Build a dashboard of this owner's customers only.")
 @today_option
 @as_of_option
 @click.pass_context
 def build(ctx: click.Context, output: str | None, strict: bool, with_history: bool | None,
-          today: date | None, as_of: str | None) -> None:
+          redact: bool, owner: str | None, today: date | None, as_of: str | None) -> None:
     """Render the HTML dashboard into site/ (or DIR).
 
     Pages: index.html (today's work, key figures and the customer table),
@@ -317,7 +321,9 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
     one page per customer under customers/, and problems.html; files:
     follow-ups.ics, customers.csv and customers.json. A vault with errors still
     builds: broken files are listed on the problems page. The same vault and
-    --today give byte-identical files.
+    --today give byte-identical files. --redact and --owner make a dashboard to
+    share (and turn the history sections off); --redact leaves out the fields
+    vault.yml lists as `private`.
 
     \b
     Examples:
@@ -326,10 +332,12 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
       vault-tool build --strict      # for CI: refuse a vault with errors
       vault-tool build --as-of 2026-06-30 -o /tmp/june   # the dashboard as it was then
       vault-tool build --no-history  # leave out the sections read from git
+      vault-tool build --redact --owner alice -o ../alice   # for Alice, without phone numbers
     """
     from .build import BuildRefused, build_site, gather_history
 
     vault, root, when = open_vault(ctx, today, as_of)
+    vault = _shared(ctx, vault, redact, owner)
     locale = vault.settings.locale
     for problem in vault.problems:
         if problem.severity == "error":
@@ -338,7 +346,8 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
         click.echo(tr(locale, "strict_refused").format(errors=vault.error_count), err=True)
         ctx.exit(EXIT_PROBLEMS)
     target = ctx.obj["dir"] / output if output else root / "site"
-    history, missing = gather_history(root, vault, when, False if as_of else with_history)
+    shared = as_of or redact or owner
+    history, missing = gather_history(root, vault, when, False if shared else with_history)
     if missing:
         click.echo(f"vault-tool: no history sections: {HISTORY_MISSING[missing]}", err=True)
     try:
@@ -349,6 +358,26 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
     click.echo(tr(locale, "built").format(
         pages=result.pages, written=result.written, removed=result.removed, out=target,
         errors=vault.error_count, warnings=vault.warning_count))
+
+
+def _shared(ctx: click.Context, vault: Vault, redact: bool, owner: str | None) -> Vault:
+    """The vault as `build --owner` and `--redact` share it (see redact.py)."""
+    from .redact import only_owner, owners
+    from .redact import redact as redacted
+
+    if owner is not None:
+        known = owners(vault)
+        if owner not in known:
+            hint = nearest(owner, known)
+            click.echo(f"vault-tool: no customer has the owner {owner!r}"
+                       + (f"; did you mean {hint!r}?" if hint else "")
+                       + f" Owners: {', '.join(known) or 'none'}.", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        vault = only_owner(vault, owner)
+    if redact and not vault.settings.private:
+        click.echo("vault-tool: --redact: vault.yml lists no `private` fields, so nothing is left "
+                   "out. Add e.g. `private: [contacts.phone, contacts.wechat]`.", err=True)
+    return redacted(vault) if redact else vault
 
 
 def _print_json(data: object) -> None:

@@ -291,6 +291,23 @@ def _channels(node: Node, rep: Reporter) -> tuple[str, ...] | None:
     return words
 
 
+def _private(node: Node, rep: Reporter) -> tuple[str, ...] | None:
+    """Fields `build --redact` leaves out. Any key may be private except `name`, which every
+    page shows; `contacts.KEY` is one key of every contact."""
+    keys = as_text_list(node, "private", rep)
+    if keys is None:
+        return None
+    kept = []
+    for key in dict.fromkeys(k.strip() for k in keys):
+        if key in ("name", "") or key.startswith(".") or key.endswith(".") or key.count(".") > 1 \
+                or ("." in key and not key.startswith("contacts.")):
+            rep.error(_word_node(node, key), "invalid-setting", key="private", value=key,
+                      choices="contacts.KEY, body, log, or a field other than name")
+            continue
+        kept.append(key)
+    return tuple(kept)
+
+
 READERS: dict[str, Callable[[Node, Reporter], object]] = {
     "name": _name,
     "locale": _locale,
@@ -307,6 +324,7 @@ READERS: dict[str, Callable[[Node, Reporter], object]] = {
     "log_heading": _log_heading,
     "channels": _channels,
     "keep_chinese_ids": _keep_chinese_ids,
+    "private": _private,
 }
 
 # The front matter keys every customer may use (see validate.py).

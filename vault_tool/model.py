@@ -233,6 +233,8 @@ class Settings:
     channel_aliases: tuple[tuple[str, str], ...] = field(default=())
     # `vault-tool new 上海华联` names the file 上海华联.md instead of shanghai-hualian.md.
     keep_chinese_ids: bool = False
+    # Fields `build --redact` leaves out: `contacts.phone`, `id_number`, `body`, `log`, ...
+    private: tuple[str, ...] = ()
 
     @cached_property
     def _stage_map(self) -> dict[str, Decimal | None]:

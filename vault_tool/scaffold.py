@@ -85,6 +85,9 @@ SETTING_DOCS = (
     SettingDoc("keep_chinese_ids", ("false",) * 2, ("", ""),
                ("`vault-tool new` keeps a Chinese name as the id (上海华联.md) instead of pinyin.",
                 "`vault-tool new` 直接用中文名作编号（上海华联.md），而不是拼音。")),
+    SettingDoc("private", ("[contacts.phone, contacts.wechat, id_number]",) * 2, ("none", "无"),
+               ("Fields `vault-tool build --redact` leaves out of every page and file.",
+                "`vault-tool build --redact` 从所有页面和文件中去掉的字段。")),
 )
 
 # Settings a Chinese vault turns on; everything else stays at its default.
