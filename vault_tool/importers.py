@@ -4,9 +4,10 @@ CSV files come from Excel (any of UTF-8 with or without a BOM, GBK/GB18030 for
 Chinese Excel; comma, semicolon or tab), Google Contacts, HubSpot, Salesforce,
 Zoho, or our own customers.csv. Known layouts are recognised by their headers;
 any other layout needs a mapping (see docs/import.md). vCards are read by a
-small parser of our own: vobject unfolds 2.1 quoted-printable soft line breaks
-as if they were 3.0 folding and mangles Android exports, and the subset of the
-RFCs we need (2426, 6350, and the 2.1 spec) is short.
+small parser of our own rather than vobject (not a dependency, and not checked
+against Android's 2.1 exports): what we need of RFC 2426, RFC 6350 and the 2.1
+spec is short, and 2.1's quoted-printable soft line breaks (a value going on
+after `=` on an unindented line) must be joined before ordinary unfolding.
 
 What comes out is a `Record` per row or card: the organisation, a few
 customer fields, the people (each a list of `key: value` pairs as they will be
