@@ -116,3 +116,9 @@ def test_empty_lists_get_their_first_items() -> None:
     assert merged == ("---\nname: A\ncontacts:  # none yet\n  - name: Y\n    email: y@z.com\n"
                       "tags: [vip]\ndeals:\n  - title: T\n    stage: won\n---\n\n## Log\n\n"
                       "- 2026-11-23 note: merged from b (A)\n")
+
+
+def test_a_nested_unknown_key_is_refused_rather_than_lost() -> None:
+    other = "---\nname: B\nextra:\n  a: 1\n---\n"
+    with pytest.raises(EditRefused, match="'extra' of b is not a value or a list of texts"):
+        merge_notes("---\nname: A\n---\n", other, "b", SETTINGS, TODAY)

@@ -64,6 +64,8 @@ def merge_notes(keep_text: str, other_text: str, other_id: str, settings: Settin
         key = key_span.value
         if key in ITEM_LISTS:
             text = _merge_items(text, key, _items(value), conflicts, added)
+        elif value.kind == "map" or any(item.kind != "scalar" for item in value.items):
+            raise EditRefused(f"'{key}' of {other_id} is not a value or a list of texts; merge it by hand")
         elif value.kind == "seq":
             new = [v for v in _texts(value) if v not in _texts(_value(text, key))]
             text = add_list_texts(text, key, new) if new else text
