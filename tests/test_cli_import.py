@@ -292,3 +292,12 @@ def test_fixtures_are_left_alone(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in copy.iterdir()}
     run(empty_vault(tmp_path / "v"), "import", str(copy / "google.csv"), "--apply")
     assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
+
+
+def test_a_value_the_vault_refuses_skips_the_customer_with_the_problem(tmp_path: Path) -> None:
+    root = empty_vault(tmp_path / "v")
+    result = run(root, "import", str(IMPORT / "hubspot.csv"), "--status", "bogus", "--apply")
+    assert "  row 4     skipped    pat-lee" in result.output
+    assert "status 'bogus' is not declared" in result.output
+    assert "Nothing to write." in result.output
+    assert files(root) == {}

@@ -5,20 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vault_tool.importers import (
     ImportError_,
     Record,
     decode,
     parse_contact_list,
+    parse_property,
     read_csv,
     read_file,
     read_mapping,
     read_vcards,
     sniff_delimiter,
+    split_value,
+    text_value,
     to_iso_date,
     unfold,
 )
+from vault_tool.vcard import escape, fold
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -228,3 +234,23 @@ def test_unfold_keeps_qp_and_folding_apart() -> None:
 def test_not_a_vcard() -> None:
     with pytest.raises(ImportError_, match="BEGIN:VCARD"):
         read_vcards(b"hello\n")
+
+
+# --- vCard text survives our own writing ------------------------------------------------------
+
+@given(st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"), include_characters="\n"),
+               min_size=1, max_size=200))
+def test_vcard_escape_and_fold_round_trip(text: str) -> None:
+    """What vcard.py writes (escaped, folded at 75 octets), the reader gives back unchanged."""
+    folded = fold("NOTE:" + escape(text))
+    assert all(len(line.encode("utf-8")) <= 75 for line in folded.split("\r\n"))
+    (line,) = unfold(folded)
+    prop = parse_property(line)
+    assert prop is not None and text_value(prop.value) == text
+
+
+@given(st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=20),
+                min_size=1, max_size=5))
+def test_vcard_categories_round_trip(tags: list[str]) -> None:
+    prop = parse_property("CATEGORIES:" + ",".join(escape(t) for t in tags))
+    assert prop is not None and split_value(prop.value, ",") == tags

@@ -24,6 +24,7 @@ from .exports import customers_csv, customers_json
 from .importedit import new_note, update_note
 from .importers import ImportError_, Source, read_file, read_mapping
 from .importplan import CustomerPlan, Defaults, Plan, RowPlan, make_plan
+from .messages import describe
 from .model import Settings, Vault
 from .vault import load_vault
 from .vcard import customers_vcf
@@ -108,7 +109,9 @@ def prepare(root: Path, vault: Vault, plan: Plan, today: date) -> Prepared:
         try:
             changes.append(_change(root, item, paths.get(item.id), vault.settings, template, today))
         except (writer.WriteRefused, EditRefused) as exc:
-            failed[item.id] = str(exc)
+            problems = getattr(exc, "problems", ())
+            failed[item.id] = str(exc) + (f" ({describe(problems[0], vault.settings.locale)})"
+                                          if problems else "")
     rows = tuple(_failed(r, failed) for r in plan.rows)
     return Prepared(Plan(rows, tuple(c for c in plan.customers if c.id not in failed)), tuple(changes))
 
