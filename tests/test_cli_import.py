@@ -135,17 +135,40 @@ contacts:
 def test_matching_fills_only_empty_fields_and_keeps_the_rest_byte_for_byte(tmp_path: Path) -> None:
     root = make_vault(tmp_path, {"customers/acme.md": ACME})
     result = run(root, "import", str(IMPORT / "google.csv"), "--apply")
-    assert "  row 2     unchanged  acme" in result.output  # matched on Bob's e-mail; Bob is there
-    assert "  row 5     update     acme                     +1 contact(s)" in result.output
+    # Bob is recognised by his e-mail: he keeps what he has and gets only what he lacks
+    assert ("  row 2     update     acme                     tags, Bob Li: email_2, phone, birthday, "
+            "note, address\n") in result.output
+    assert "  row 5     update     acme                     +1 contact(s)\n" in result.output
     text = (root / "customers" / "acme.md").read_text(encoding="utf-8")
     assert text == ACME.replace("    email: bob.li@example.com\n", """    email: bob.li@example.com
+    email_2: bob@home.example
+    phone: +47 22 55 01 23
+    birthday: 1980-04-01
+    note: Decides on range, price
+    address: Storgata 1, 0155 Oslo, Norway
   - name: Kari Berg
     role: Accounts
     email: kari.berg@example.com
     phone: 004722550124
     phone_2: +47 22 55 01 25
-""")
-    assert "industry: Tea   # by hand" in text  # Google says nothing of it, and it is not empty anyway
+""").replace("---\nNotes", "tags: [Retail, VIP]\n---\nNotes")
+    assert "industry: Tea   # by hand" in text  # not empty: never touched
+    again = run(root, "import", str(IMPORT / "google.csv"), "--apply")
+    assert "Nothing to write." in again.output
+    assert (root / "customers" / "acme.md").read_text(encoding="utf-8") == text
+
+
+def test_a_different_value_is_never_overwritten(tmp_path: Path) -> None:
+    note = ACME.replace("    role: Head of Buying\n", "    role: Boss   # he insists\n")
+    root = make_vault(tmp_path, {"customers/acme.md": note.replace("status: active\n", "")})
+    (tmp_path / "x.csv").write_text("Co,Who,Mail,Job,State\nAcme Trading Ltd,Robert Li,BOB.LI@example.com,"
+                                    "Buyer,lead\n", encoding="utf-8")
+    (tmp_path / "m.yml").write_text("columns: {Co: organisation, Who: contact.name, Mail: contact.email, "
+                                    "Job: contact.role, State: status}\n", encoding="utf-8")
+    result = run(root, "import", str(tmp_path / "x.csv"), "--map", str(tmp_path / "m.yml"), "--apply")
+    assert "  row 2     update     acme                     status\n" in result.output
+    text = (root / "customers" / "acme.md").read_text(encoding="utf-8")
+    assert text == note.replace("status: active\n", "").replace("---\nNotes", "status: lead\n---\nNotes")
 
 
 def test_a_note_with_errors_is_skipped_with_the_reason(tmp_path: Path) -> None:

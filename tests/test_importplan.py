@@ -73,8 +73,10 @@ def test_matching_updates_only_empty_fields(tmp_path: Path) -> None:
     plan = make_plan([record], vault.customers, Defaults(owner="alice"))
     assert plan.rows[0].action == "update"
     assert plan.rows[0].customer == "acme"  # matched on the phone, whatever the organisation says
-    assert plan.rows[0].detail == "region, owner, +1 contact(s)"
+    assert plan.rows[0].detail == "region, owner, Bob: email, +1 contact(s)"
     assert dict(plan.customers[0].fields) == {"region": "NO", "owner": "alice"}
+    assert plan.customers[0].details == (((("name", "Bob"), ("phone", "0047 22550123")),
+                                          (("email", "r@x.example"),)),)
 
 
 def test_matching_by_uid_and_by_name(tmp_path: Path) -> None:

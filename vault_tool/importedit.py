@@ -13,6 +13,7 @@ from datetime import date
 from .edit import EditRefused, Line, Note, insert, read_note, set_value, value_at
 from .importers import Pairs
 from .importplan import CustomerPlan
+from .mergeedit import add_item_key, add_list_texts
 from .newnote import render_template, template_values
 from .yamlspans import Span, yaml_scalar
 from .yamltree import Mapping, Node, Scalar, Sequence
@@ -38,6 +39,12 @@ def update_note(text: str, plan: CustomerPlan) -> tuple[str, list[str]]:
         if value_at(text, (key,)) is None:
             text = set_value(text, key, value)
             done.append(key)
+    if plan.tags and not _has_tags(text):
+        text = add_list_texts(text, "tags", list(plan.tags))
+        done.append("tags")
+    for contact, keys in plan.details:
+        text = add_contact_keys(text, contact, keys)
+        done.append(f"{dict(contact).get('name', 'a contact')}: {', '.join(k for k, _ in keys)}")
     if plan.contacts:
         text = add_contacts(text, plan.contacts)
         done.append(f"+{len(plan.contacts)} contact(s)")
@@ -57,6 +64,36 @@ def add_contacts(text: str, contacts: tuple[Pairs, ...]) -> str:
     result = "".join([note.bom, *(line.text + line.eol for line in new)])
     _check(note, result, contacts)
     return result
+
+
+def _has_tags(text: str) -> bool:
+    found = read_note(text).tree.get("tags")
+    return (isinstance(found, Sequence) and bool(found.items)) or (
+        isinstance(found, Scalar) and not found.is_null and bool(found.value))
+
+
+def add_contact_keys(text: str, contact: Pairs, keys: Pairs) -> str:
+    """Add `keys` at the end of the one contact whose values are exactly `contact`."""
+    tree = read_note(text).tree.get("contacts")
+    items = tree.items if isinstance(tree, Sequence) else ()
+    wanted = dict(contact)
+    same = [i for i, item in enumerate(items) if isinstance(item, Mapping) and _values(item) == wanted]
+    if len(same) != 1:
+        raise EditRefused(f"cannot find the contact {wanted.get('name', '')!r} to add "
+                          f"{', '.join(k for k, _ in keys)} to; add them by hand")
+    for key, value in keys:
+        text = add_item_key(text, "contacts", same[0], key, value)
+    after = read_note(text).tree.get("contacts")
+    item = after.items[same[0]] if isinstance(after, Sequence) else None
+    if not isinstance(item, Mapping) or _values(item) != {**wanted, **dict(keys)}:
+        raise EditRefused("vault-tool could not add to a contact without touching other text; "
+                          "add it by hand")
+    return text
+
+
+def _values(item: Mapping) -> dict[str, str]:
+    return {k.value: v.value for k, v in item.items
+            if isinstance(v, Scalar) and not v.is_null and v.value}
 
 
 def contact_lines(contact: Pairs, dash: int, indent: int) -> list[str]:

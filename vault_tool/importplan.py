@@ -48,9 +48,10 @@ class CustomerPlan:
     name: str
     new: bool
     fields: Pairs  # top-level keys to set (all empty before)
-    tags: tuple[str, ...]  # for a new note
+    tags: tuple[str, ...]  # for a new note, or for a note that has none
     contacts: tuple[Pairs, ...]  # contacts to add at the end of `contacts:`
     rows: tuple[int, ...]
+    details: tuple[tuple[Pairs, Pairs], ...] = ()  # (a contact in the note, the keys it lacks)
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,13 @@ class _Work:
     id: str
     name: str
     new: bool
-    present: set[str]  # top-level keys that have a value
+    present: set[str]  # top-level keys that have a value ("tags" when it has tags)
     contacts: list[Pairs]
+    old: int = 0  # how many of `contacts` are in the note already
     fields: dict[str, str] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
-    added: list[Pairs] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    details: dict[int, Pairs] = field(default_factory=dict)  # contact index -> keys it gets
 
 
 class _Index:
@@ -144,8 +146,9 @@ class _Index:
         self.ids: set[str] = set()
         for c in customers:
             present = {k for k in ("status", "owner", "industry", "region", "source", "follow_up",
-                                   "created") if getattr(c, k) is not None}
-            self.add(_Work(c.id, c.name, False, present, [contact_pairs(x) for x in c.contacts]))
+                                   "created", "tags") if getattr(c, k)}
+            contacts = [contact_pairs(x) for x in c.contacts]
+            self.add(_Work(c.id, c.name, False, present, contacts, len(contacts)))
 
     def add(self, work: _Work) -> None:
         self.work[work.id] = work
@@ -189,9 +192,12 @@ def make_plan(records: Iterable[Record], customers: Iterable[Customer], defaults
             for key in contact_keys(contact):
                 seen.setdefault(key, record.number)
         rows.append(_plan_row(record, index, defaults))
-    changed = [w for w in index.work.values() if w.new or w.fields or w.added]
-    plans = tuple(CustomerPlan(w.id, w.name, w.new, tuple(w.fields.items()), w.tags, tuple(w.added),
-                               tuple(w.rows)) for w in changed)
+    changed = [w for w in index.work.values()
+               if w.new or w.fields or len(w.contacts) > w.old or w.details or w.tags]
+    plans = tuple(CustomerPlan(w.id, w.name, w.new, tuple(w.fields.items()), w.tags,
+                               tuple(w.contacts[w.old:]), tuple(w.rows),
+                               tuple((w.contacts[i], keys) for i, keys in sorted(w.details.items())))
+                  for w in changed)
     return Plan(tuple(rows), plans)
 
 
@@ -236,25 +242,69 @@ def _plan_row(record: Record, index: _Index, defaults: Defaults) -> RowPlan:
             values[key] = value
     filled = [k for k, v in values.items() if k not in work.present and k not in work.fields and v]
     work.fields.update({k: values[k] for k in filled})
-    if work.new:
-        work.tags = tuple(dict.fromkeys((*work.tags, *record.tags)))
-    added = [c for c in record.contacts if not _has_contact(work, c) and not _only_name(c, work.name)]
-    for contact in added:
-        work.contacts.append(contact)
-        work.added.append(contact)
-        index.remember(work.id, contact)
+    tagged = _add_tags(work, record.tags)
+    added, detailed = _add_contacts(work, record.contacts, index)
     if work.new:
         action: Action = "new"
         detail = "new customer" if created_here else "joins a new customer"
         detail += f" {work.name!r}" + (f", {len(added)} contact(s)" if added else "")
-    elif filled or added:
+    elif filled or added or detailed or tagged:
         action = "update"
-        detail = ", ".join([*filled, *([f"+{len(added)} contact(s)"] if added else [])])
+        detail = ", ".join([*filled, *(["tags"] if tagged else []), *detailed,
+                            *([f"+{len(added)} contact(s)"] if added else [])])
     else:
         action, detail = "unchanged", "already in the vault"
-    if filled or added or created_here:
+    if filled or added or detailed or tagged or created_here:
         work.rows.append(record.number)
     return RowPlan(record.number, action, work.id, detail)
+
+
+def _add_tags(work: _Work, tags: tuple[str, ...]) -> bool:
+    """A new customer gets every row's tags; one in the vault only when it has none."""
+    if not tags or ("tags" in work.present and not work.new):
+        return False
+    before = work.tags
+    work.tags = tuple(dict.fromkeys((*work.tags, *tags)))
+    return work.tags != before
+
+
+def _add_contacts(work: _Work, contacts: tuple[Pairs, ...], index: _Index) -> tuple[list[Pairs], list[str]]:
+    """New people are added; a person already there gets only the keys they lack."""
+    added, detailed = [], []
+    for contact in contacts:
+        if _only_name(contact, work.name):
+            continue
+        at = _match_contact(work, contact)
+        if at is None:
+            work.contacts.append(contact)
+            added.append(contact)
+            index.remember(work.id, contact)
+            continue
+        extra = _missing(work.contacts[at], contact)
+        if not extra:
+            continue
+        if at < work.old:
+            work.details[at] = (*work.details.get(at, ()), *extra)
+            who = dict(work.contacts[at]).get("name") or f"contact {at + 1}"
+            detailed.append(f"{who}: " + ", ".join(k for k, _ in extra))
+        else:
+            work.contacts[at] = (*work.contacts[at], *extra)
+        index.remember(work.id, extra)
+    return added, detailed
+
+
+def _missing(have: Pairs, row: Pairs) -> Pairs:
+    """The keys of `row` that `have` lacks, leaving out values it already has under another key."""
+    planned = have
+    out: list[tuple[str, str]] = []
+    for key, value in row:
+        keys = {k for k, _ in planned}
+        same = contact_keys([(key, value)]) & contact_keys(planned)
+        if key in keys or same or value.casefold() in {v.casefold() for _, v in planned}:
+            continue
+        out.append((key, value))
+        planned = (*planned, (key, value))
+    return tuple(out)
 
 
 def _only_name(contact: Pairs, name: str) -> bool:
@@ -273,13 +323,14 @@ def new_id(name: str, keep_chinese: bool) -> str:
         return "customer-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:8]
 
 
-def _has_contact(work: _Work, contact: Pairs) -> bool:
-    """The same e-mail, phone or UID, or (without those) the same name."""
+def _match_contact(work: _Work, contact: Pairs) -> int | None:
+    """The same e-mail, phone or UID, or (when one of them has none of those) the same name."""
     keys = contact_keys(contact)
     name = fold(dict(contact).get("name", ""))
-    for other in work.contacts:
+    for at, other in enumerate(work.contacts):
         if keys & contact_keys(other):
-            return True
+            return at
+    for at, other in enumerate(work.contacts):
         if name and name == fold(dict(other).get("name", "")) and (not keys or not contact_keys(other)):
-            return True
-    return False
+            return at
+    return None
