@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from gitrepo import ALICE, Repo, isolated_git
-from test_stages import scripted
+from test_stages import note, scripted
 
 from vault_tool.cli import cli
 
@@ -127,3 +127,68 @@ def test_no_quarter_start_before_the_history(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     page = pipeline(tmp_path / "s")
     assert "stage-analytics" in page.ids and "then-vs-now" not in page.ids
+
+
+class Items(HTMLParser):
+    """The text of each <li> of the list with class "history", and the special lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[str] = []
+        self.classes: dict[str, str] = {}
+        self.depth = 0
+        self.current: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = (dict(attrs).get("class") or "").split()
+        if tag == "ol" and "history" in found:
+            self.depth = 1
+        elif tag == "li" and self.depth == 1:
+            self.items.append("")
+        elif tag in ("ol", "ul") and self.depth:
+            self.depth += 1
+        for name in ("last-changed", "uncommitted"):
+            if tag == "p" and name in found:
+                self.current = name
+                self.classes[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ol", "ul") and self.depth:
+            self.depth -= 1
+        if tag == "p":
+            self.current = None
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and self.items:
+            self.items[-1] += data
+        if self.current:
+            self.classes[self.current] += data
+
+
+def history_of(page: Path) -> Items:
+    parser = Items()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_customer_pages_show_their_history(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "vault")
+    scripted(repo)
+    (repo.vault / "customers" / "gamma.md").write_text(note("Gamma", ("C", "won")), encoding="utf-8")
+    build(repo.vault, tmp_path / "site")
+    acme = history_of(tmp_path / "site" / "customers" / "acme.html")
+    assert acme.classes["last-changed"] == "Last changed by Bob Li on 2026-01-31 10:00 +01:00."
+    assert "uncommitted" not in acme.classes
+    assert len(acme.items) == 3 and "A won, B negotiating" in acme.items[0]
+    assert "proposal → won" in acme.items[0] and "file created" in acme.items[2]
+    beta = history_of(tmp_path / "site" / "customers" / "beta-co.html")  # followed through the rename
+    assert len(beta.items) == 4 and "renamed" in beta.items[1] and "file created" in beta.items[3]
+    gamma = history_of(tmp_path / "site" / "customers" / "gamma.html")
+    assert "not committed yet" in gamma.classes["uncommitted"]
+    plain = history_of(build_page(repo.vault, tmp_path / "plain", "--no-history"))
+    assert plain.items == [] and plain.classes == {}
+
+
+def build_page(root: Path, out: Path, *args: str) -> Path:
+    build(root, out, *args)
+    return out / "customers" / "acme.html"

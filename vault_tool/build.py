@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .asof import AsOfError, load_at, resolve
-from .history import note_timeline, repo_state
+from .history import note_timeline, repo_state, vault_history
 from .model import Vault
 from .pipeline import quarter_start
 from .render import render_site
@@ -96,13 +96,14 @@ def gather_history(vault_root: Path, vault: Vault, today: date, wanted: bool | N
     if wanted is None and state.prefix:
         return None, ""
     stats = stage_stats(deal_tracks(note_timeline(state)), vault.settings, today)
+    notes = vault_history(vault_root)
     start = quarter_start(today)
     try:
         revision = resolve(state, start.isoformat())
     except AsOfError:  # the history starts after the quarter did
-        return SiteHistory(stats, None), ""
+        return SiteHistory(stats, None, notes=notes.entries, uncommitted=notes.uncommitted), ""
     then = load_at(state, revision, start)
-    return SiteHistory(stats, then, revision.short, revision.day), ""
+    return SiteHistory(stats, then, revision.short, revision.day, notes.entries, notes.uncommitted), ""
 
 
 def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = None,

@@ -515,3 +515,75 @@ def _deal_stages(path: str, found: tuple[str, bytes] | None, settings: Settings,
     if customer is None:
         return None
     return tuple((deal.title, deal.stage) for deal in customer.deals)
+
+
+# -- every customer's history at once, for the dashboard -----------------------------------------
+
+
+@dataclass(frozen=True)
+class VaultHistory:
+    """Each note's history (newest first, renames followed), by its path now."""
+
+    state: RepoState
+    entries: dict[str, tuple[HistoryEntry, ...]]
+    uncommitted: frozenset[str]  # notes whose working copy differs from HEAD
+
+
+def vault_history(vault_root: Path, limit: int = 20) -> VaultHistory:
+    """The `limit` latest changes of every note now in HEAD, and which notes have
+    uncommitted edits: one log pass, one cat-file, one `git status`, whatever the size."""
+    state = repo_state(vault_root)
+    if not state.available:
+        return VaultHistory(state, {}, frozenset())
+    commits = read_log(state)
+    chains = _chains(commits)
+    wanted = {path: chain[:limit] for path, chain in chains.items()}
+    changed = [(c, e) for chain in wanted.values() for c, e in chain if not _created(e)]
+    specs = [spec for spec in _specs(state, changed, "") if not spec.startswith("HEAD:")]
+    reader = _Reader(state, read_objects(state.top, specs))
+    entries = {path: tuple(_created_entry(state, c, e) if _created(e) else reader.entry(c, e)
+                           for c, e in chain) for path, chain in wanted.items()}
+    return VaultHistory(state, entries, _dirty_notes(state))
+
+
+def _created(event: FileEvent) -> bool:
+    return event.old_path is None
+
+
+def _created_entry(state: RepoState, commit: Commit, event: FileEvent) -> HistoryEntry:
+    """A note's first commit, told without reading it: every field is new, which a page
+    need not list (`history ID` does)."""
+    path = event.new_path or ""
+    return HistoryEntry(commit.hash, commit.short, commit.author, commit.email, commit.date,
+                        commit.message, path, (Change("file", None, path, "added"),),
+                        boundary=commit.hash in state.shallow)
+
+
+def _chains(commits: tuple[Commit, ...]) -> dict[str, list[tuple[Commit, FileEvent]]]:
+    """Every note's events, newest first, by its last path, followed back through renames."""
+    chains: dict[str, list[tuple[Commit, FileEvent]]] = {}
+    for commit in reversed(commits):
+        for event in commit.events:
+            chain = chains.pop(event.old_path, []) if event.old_path else []
+            if event.new_path is None:
+                continue  # deleted: its page is gone too
+            chain = chain or chains.pop(event.new_path, [])
+            chain.append((commit, event))
+            chains[event.new_path] = chain
+    return {path: chain[::-1] for path, chain in chains.items()}
+
+
+def _dirty_notes(state: RepoState) -> frozenset[str]:
+    text = git(state.top, "status", "--porcelain", "-z", "--untracked-files=all", "--",
+               f"{state.prefix}{CUSTOMERS_DIR}")
+    dirty = set()
+    tokens = iter(text.split("\0"))
+    for token in tokens:
+        if len(token) < 4:
+            continue
+        if token[0] in "RC":
+            next(tokens, None)  # the old path of a rename
+        path = _note_path(token[3:], state.prefix)
+        if path is not None:
+            dirty.add(path)
+    return frozenset(dirty)

@@ -168,6 +168,11 @@ UI: dict[str, tuple[str, str]] = {
     "bucket_overdue": ("overdue", "已逾期"),
     "bucket_undated": ("no date", "无日期"),
     "bucket_later": ("later", "以后"),
+    "history_title": ("History", "修改历史"),
+    "last_changed": ("Last changed by {author} on {when}.", "最后由 {author} 于 {when} 修改。"),
+    "uncommitted_edits": ("This note has edits that are not committed yet; the history below "
+                          "shows the committed versions.",
+                          "这份笔记有尚未提交的修改；下面的历史只列出已提交的版本。"),
     "stage_analytics": ("Stage analytics", "阶段分析"),
     "stage_analytics_help": ("From the git history of each deal's stage. Median days: over deals "
                              "that moved on. Next stage and won later: of the deals that reached "

@@ -164,7 +164,8 @@ def render_site(vault: Vault, today: date, history: views.SiteHistory | None = N
         yield page(customer_file(row.id), "customer.html", row=row, c=row.customer,
                    problems=[p for p in vault.problems if p.path == row.customer.path],
                    log=sorted(row.customer.log, key=lambda e: (e.date, e.line), reverse=True),
-                   active="home")
+                   history=views.customer_history(history, row.customer.path, vault.settings.locale)
+                   if history else None, active="home")
     for name in STATIC_FILES:
         yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
 

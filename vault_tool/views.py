@@ -6,15 +6,18 @@ already drawn as SVG) for one page, in the vault's language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from markupsafe import Markup
 
 from . import analytics, pipeline
+from .changes import describe_changes
 from .charts import Bar, bar_chart, donut_chart
 from .followups import Board, DueItem, board
+from .history import HistoryEntry
 from .i18n import label, tr, tr_or
 from .model import Customer, Vault
 from .stages import StageStats
@@ -97,6 +100,8 @@ class SiteHistory:
     then: Vault | None  # the vault at the last commit on or before the quarter's start
     then_commit: str = ""  # its short hash
     then_day: date | None = None  # its day
+    notes: Mapping[str, tuple[HistoryEntry, ...]] = field(default_factory=dict)  # by path
+    uncommitted: frozenset[str] = frozenset()  # paths of notes with uncommitted edits
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,41 @@ def _then_vs_now(vault: Vault, today: date, history: SiteHistory) -> ThenVsNow |
     return ThenVsNow(pipeline.quarter_label(start), start, history.then_commit, history.then_day,
                      pipeline.open_pipeline_value(history.then).weighted,
                      pipeline.open_pipeline_value(vault).weighted, then_quarter, now_quarter)
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    short: str
+    author: str
+    when: str  # "2026-11-12 14:03 +08:00": the author's own clock
+    message: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CustomerHistoryView:
+    last_author: str  # "" when no commit has the note yet
+    last_when: str
+    uncommitted: bool
+    entries: tuple[ChangeView, ...]
+
+
+def customer_history(history: SiteHistory, path: str, locale: str) -> CustomerHistoryView:
+    """A customer page's history: its latest commits, and whether it has uncommitted edits."""
+    entries = tuple(ChangeView(e.short or "", e.author or "", _when(e.date), e.message.split("\n")[0],
+                               tuple(describe_changes(e.changes, locale)))
+                    for e in history.notes.get(path, ()) if not e.uncommitted)
+    last = entries[0] if entries else None
+    return CustomerHistoryView(last.author if last else "", last.when if last else "",
+                               path in history.uncommitted, entries)
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}" if offset else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def pipeline_page(vault: Vault, today: date, history: SiteHistory | None = None) -> PipelinePage:
