@@ -122,3 +122,11 @@ def test_update_never_overwrites() -> None:
     new, done = update_note(text, plan)
     assert new == "---\nname: A\nindustry: ''\nregion: 'NO'\nowner: bob\n---\n"
     assert done == ["owner"]
+
+
+def test_an_exported_id_matches_only_the_same_customer(tmp_path: Path) -> None:
+    make_vault(tmp_path, {"customers/acme.md": "---\nname: Acme Ltd\n---\n"})
+    same = Record(1, "ACME LTD", (), (), (), "acme")
+    other = Record(2, "Acme Paints", (), (), (), "acme")
+    plan = make_plan([same, other], load(tmp_path).customers, Defaults())
+    assert [(r.action, r.customer) for r in plan.rows] == [("unchanged", "acme"), ("new", "acme-2")]

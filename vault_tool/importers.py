@@ -3,16 +3,13 @@
 CSV files come from Excel (any of UTF-8 with or without a BOM, GBK/GB18030 for
 Chinese Excel; comma, semicolon or tab), Google Contacts, HubSpot, Salesforce,
 Zoho, or our own customers.csv. Known layouts are recognised by their headers;
-any other layout needs a mapping (see docs/import.md). vCards are read by a
-small parser of our own rather than vobject (not a dependency, and not checked
-against Android's 2.1 exports): what we need of RFC 2426, RFC 6350 and the 2.1
-spec is short, and 2.1's quoted-printable soft line breaks (a value going on
-after `=` on an unindented line) must be joined before ordinary unfolding.
+any other layout needs a mapping (see docs/import.md). vCards are read in
+vcard.py; `read_file` picks the reader by the file's name or first line.
 
 What comes out is a `Record` per row or card: the organisation, a few
 customer fields, the people (each a list of `key: value` pairs as they will be
 written under `contacts:`), and tags. Deciding what to do with them against a
-vault is importplan's job.
+vault is importplan's job (the records themselves are in importrecords.py).
 """
 
 from __future__ import annotations
@@ -20,66 +17,31 @@ from __future__ import annotations
 import csv
 import io
 import json
-import quopri
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 import yaml
 
-from .vcard import FIELD_PREFIX, ID_NOTE, OTHER_KEY
+from .importrecords import (
+    CUSTOMER_FIELDS,
+    ImportError_,
+    Pairs,
+    Record,
+    Source,
+    clean,
+    decode,
+    one_line,
+    ordered,
+    to_iso_date,
+)
+from .vcard import read_vcards
 
-Pairs = tuple[tuple[str, str], ...]
-
-CUSTOMER_FIELDS = ("industry", "region", "source", "status", "owner", "follow_up", "created")
-
-
-class ImportError_(ValueError):
-    """The file cannot be read as contacts at all (not one row of it); the message says why."""
-
-
-@dataclass(frozen=True)
-class Record:
-    """One row or card. `number` is the line of the row in the file, or the card's number."""
-
-    number: int
-    organisation: str | None
-    fields: Pairs = ()  # customer fields, keys from CUSTOMER_FIELDS
-    contacts: tuple[Pairs, ...] = ()  # each person as contact keys: name, role, email, phone, …
-    tags: tuple[str, ...] = ()
-    id: str | None = None  # the customer id, when the file is our own export
+__all__ = ["ImportError_", "Mapping", "Pairs", "Record", "Source", "read_csv", "read_file", "read_json",
+           "read_mapping", "read_vcards"]
 
 
-@dataclass(frozen=True)
-class Source:
-    """What was read: which layout it was recognised as, the records, and rows left out."""
-
-    layout: str
-    records: tuple[Record, ...]
-    notes: tuple[str, ...] = ()  # e.g. "line 7: skipped (as the mapping says)"
-
-
-# --- decoding ---------------------------------------------------------------------------------
-
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """The text and the encoding it was read in: a BOM wins, then UTF-8, then GB18030."""
-    if encoding:
-        return data.decode(encoding), encoding
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:  # GB18030 is a superset of GBK and GB2312: what Chinese Excel saves as "CSV"
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise ImportError_("the file is neither UTF-8 nor GBK/GB18030 text; save it as "
-                           "\"CSV UTF-8\" in Excel, or name the encoding in a mapping file") from None
-
+# --- CSV --------------------------------------------------------------------------------------
 
 def sniff_delimiter(text: str) -> str:
     """Comma, semicolon or tab: the one that splits the header line into the most columns."""
@@ -316,28 +278,6 @@ def split_tags(text: str, google: bool = False) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tags))
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean(value: str) -> str:
-    """A cell without surrounding spaces, control characters, or Excel's leading apostrophe."""
-    value = CONTROL.sub("", value).strip()
-    return value[1:] if value.startswith("'") and value[1:2] in "=+-@＝＋－＠" and value[1:] else value
-
-
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-
-
-def to_iso_date(text: str, date_format: str | None) -> str:
-    """YYYY-MM-DD when the text is a date in `date_format` (or an unambiguous one); else as it was."""
-    for fmt in (date_format, *DATE_FORMATS) if date_format else DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date().isoformat()
-        except ValueError:
-            continue
-    return text
-
-
 CONTACT_TEXT = re.compile(r"^(?P<name>[^(<]*?)(?: ?\((?P<role>[^()]*)\))?(?: ?<(?P<email>[^<>\s]*)>)?"
                           r"(?: ?(?P<phone>[+0-9(][0-9 ()+\-./]*?))?(?: ?WeChat: (?P<wechat>\S+))?$")
 
@@ -351,215 +291,6 @@ def parse_contact_list(text: str) -> tuple[Pairs, ...]:
             pairs = tuple((k, v.strip()) for k, v in match.groupdict().items() if v and v.strip())
             contacts.append(pairs)
     return tuple(c for c in contacts if c)
-
-
-# --- vCard ------------------------------------------------------------------------------------
-
-@dataclass
-class _Property:
-    group: str
-    name: str
-    params: dict[str, list[str]] = field(default_factory=dict)
-    value: str = ""
-
-
-PROPERTY = re.compile(r"^(?:(?P<group>[A-Za-z0-9-]+)\.)?(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;[^:]*)?):"
-                      r"(?P<value>.*)$", re.S)
-PHOTO_LIKE = ("PHOTO", "LOGO", "SOUND", "KEY")
-
-
-def read_vcards(data: bytes) -> Source:
-    """Every card in the file, 2.1 (Android), 3.0 (Apple, Google) and 4.0 alike."""
-    text, _ = decode(data)
-    cards: list[list[_Property]] = []
-    current: list[_Property] | None = None
-    for line in unfold(text):
-        prop = parse_property(line)
-        if prop is None:
-            continue
-        if prop.name == "BEGIN" and prop.value.strip().upper() == "VCARD":
-            current = []
-        elif prop.name == "END" and prop.value.strip().upper() == "VCARD" and current is not None:
-            cards.append(current)
-            current = None
-        elif current is not None:
-            current.append(prop)
-    if not cards:
-        raise ImportError_("the file has no vCard (no BEGIN:VCARD … END:VCARD)")
-    return Source("vCard", tuple(card_record(i + 1, card) for i, card in enumerate(cards)))
-
-
-def unfold(text: str) -> list[str]:
-    """Logical lines: folded lines (CRLF + space or tab) joined, and quoted-printable soft breaks.
-
-    A 2.1 quoted-printable value continues on the next line when its line ends
-    with `=`; that line is not indented, so it must be joined before anything else.
-    """
-    physical = re.split(r"\r\n|\r|\n", text)
-    lines: list[str] = []
-    for raw in physical:
-        if lines and raw[:1] in (" ", "\t"):
-            lines[-1] += raw[1:]
-        elif lines and _qp_continues(lines[-1]):
-            lines[-1] = lines[-1][:-1] + raw if lines[-1].endswith("=") else lines[-1] + raw
-        elif raw.strip():
-            lines.append(raw)
-    return lines
-
-
-def _qp_continues(line: str) -> bool:
-    head = line.split(":", 1)[0].upper()
-    return "QUOTED-PRINTABLE" in head and line.endswith("=")
-
-
-def parse_property(line: str) -> _Property | None:
-    match = PROPERTY.match(line)
-    if match is None:
-        return None
-    params: dict[str, list[str]] = {}
-    for param in _split_unquoted(match.group("params")[1:], ";") if match.group("params") else []:
-        key, sep, value = param.partition("=")
-        if not sep:  # 2.1: `TEL;CELL;PREF:` and `;QUOTED-PRINTABLE`
-            key, value = ("ENCODING", key) if key.upper() in ("QUOTED-PRINTABLE", "BASE64", "B") \
-                else ("TYPE", key)
-        values = [v.strip('"') for v in _split_unquoted(value, ",")]
-        params.setdefault(key.upper(), []).extend(values)
-    prop = _Property((match.group("group") or "").lower(), match.group("name").upper(), params,
-                     match.group("value"))
-    encoding = [e.upper() for e in params.get("ENCODING", [])]
-    if "QUOTED-PRINTABLE" in encoding:
-        charset = (params.get("CHARSET") or ["utf-8"])[0]
-        raw = quopri.decodestring(prop.value.encode("ascii", "replace"))
-        try:
-            prop.value = raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            prop.value = raw.decode("utf-8", "replace")
-    return prop
-
-
-def _split_unquoted(text: str, sep: str) -> list[str]:
-    parts, current, quoted = [], "", False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        if ch == sep and not quoted:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return parts
-
-
-def split_value(value: str, sep: str) -> list[str]:
-    """Split on `sep` not escaped with a backslash, and unescape each part (RFC 6350 3.4)."""
-    parts, current, index = [], [], 0
-    while index < len(value):
-        ch = value[index]
-        if ch == "\\" and index + 1 < len(value):
-            nxt = value[index + 1]
-            current.append("\n" if nxt in "nN" else nxt)
-            index += 2
-            continue
-        if ch == sep:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-        index += 1
-    parts.append("".join(current))
-    return parts
-
-
-def text_value(value: str) -> str:
-    return split_value(value, "\x00")[0]
-
-
-def card_record(number: int, card: list[_Property]) -> Record:
-    """One card as a record: FN (or N), ORG, TITLE, EMAIL, TEL, ADR, NOTE, CATEGORIES, BDAY, URL, UID."""
-    first: dict[str, str] = {}
-    many: dict[str, list[str]] = {}
-    tags: list[str] = []
-    for prop in card:
-        if prop.name in PHOTO_LIKE:
-            continue
-        if prop.name == "CATEGORIES":
-            tags += [t.strip() for t in split_value(prop.value, ",") if t.strip()]
-        elif prop.name in ("EMAIL", "TEL", "URL", "ADR"):
-            value = _adr(prop.value) if prop.name == "ADR" else text_value(prop.value).strip()
-            if prop.name == "TEL":
-                value = value.removeprefix("tel:")
-            if value:
-                many.setdefault(prop.name, []).append(value)
-        elif prop.name == OTHER_KEY:
-            key, _, value = text_value(prop.value).partition("=")
-            many.setdefault(OTHER_KEY, []).append(f"{key.strip()}={value}")
-        elif prop.name not in first:
-            first[prop.name] = prop.value
-    name = clean(text_value(first.get("FN", ""))) or _n_name(first.get("N", ""))
-    org_parts = [*split_value(first.get("ORG", ""), ";"), ""]  # the name, then departments
-    org = clean(org_parts[0])
-    contact: list[tuple[str, str]] = []
-    _add(contact, "name", name)
-    _add(contact, "role", clean(text_value(first.get("TITLE", ""))))
-    _add(contact, "department", clean(" ".join(p.strip() for p in org_parts[1:] if p.strip())))
-    for key, prop_name in (("email", "EMAIL"), ("phone", "TEL"), ("address", "ADR"), ("url", "URL")):
-        for index, value in enumerate(dict.fromkeys(many.get(prop_name, []))):
-            _add(contact, key if index == 0 else f"{key}_{index + 1}", clean(value))
-    _add(contact, "birthday", to_iso_date(clean(first.get("BDAY", "")).split("T")[0], None))
-    for pair in many.get(OTHER_KEY, []):
-        key, _, value = pair.partition("=")
-        if key:
-            _add(contact, key, clean(value))
-    note = text_value(first.get("NOTE", ""))
-    own_id = None
-    if note.startswith(ID_NOTE):  # our own export: the customer id, then the contact's note
-        own_id, _, note = note[len(ID_NOTE):].partition("\n")
-    _add(contact, "note", clean_text(note))
-    _add(contact, "uid", clean(text_value(first.get("UID", ""))))
-    fields = tuple((f, clean(text_value(first[FIELD_PREFIX + f.upper().replace("_", "-")])))
-                   for f in CUSTOMER_FIELDS if FIELD_PREFIX + f.upper().replace("_", "-") in first)
-    return Record(number, org or None, fields, (ordered(contact),) if contact else (),
-                  tuple(dict.fromkeys(tags)), own_id.strip() or None if own_id else None)
-
-
-KEY_ORDER = ("name", "role", "department", "email", "phone", "mobile", "wechat")
-
-
-def ordered(contact: Iterable[tuple[str, str]]) -> Pairs:
-    """Contact keys in the order people write them: name, role, e-mail, phones, then the rest."""
-    def rank(pair: tuple[str, str]) -> int:
-        base = pair[0].split("_")[0]
-        return KEY_ORDER.index(base) if base in KEY_ORDER else len(KEY_ORDER)
-    return tuple(sorted(contact, key=rank))
-
-
-def _add(pairs: list[tuple[str, str]], key: str, value: str) -> None:
-    if value:
-        pairs.append((key, value))
-
-
-def _n_name(value: str) -> str:
-    """N is family;given;additional;prefix;suffix: written as `prefix given additional family`."""
-    parts = [*split_value(value, ";"), "", "", "", "", ""][:5]
-    family, given, additional, prefix, suffix = (clean(p) for p in parts)
-    return " ".join(p for p in (prefix, given, additional, family, suffix) if p)
-
-
-def _adr(value: str) -> str:
-    """ADR's seven parts (box;extended;street;city;region;code;country) as one line."""
-    return ", ".join(clean(p) for p in split_value(value, ";") if clean(p))
-
-
-def one_line(value: str, key: str = "") -> str:
-    """A contact value on one line: an address's lines joined with commas, others with spaces."""
-    joiner = ", " if "address" in key else " "
-    return joiner.join(p.strip() for p in value.splitlines() if p.strip())
-
-
-def clean_text(value: str) -> str:
-    """A multi-line NOTE on one line, so it stays one contact value."""
-    return " ".join(clean(line) for line in value.splitlines() if clean(line))
 
 
 # --- our own customers.json -------------------------------------------------------------------

@@ -162,8 +162,9 @@ class _Index:
             self.by_key.setdefault(key, customer_id)
 
     def find(self, record: Record, name: str) -> _Work | None:
-        if record.id and record.id in self.work:
-            return self.work[record.id]
+        same_id = self.work.get(record.id) if record.id else None
+        if same_id is not None and fold(same_id.name) == fold(name):  # another vault's `acme` may differ
+            return same_id
         for contact in record.contacts:
             for key in sorted(contact_keys(contact)):
                 if key in self.by_key:
