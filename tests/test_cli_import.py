@@ -324,3 +324,10 @@ def test_a_value_the_vault_refuses_skips_the_customer_with_the_problem(tmp_path:
     assert "status 'bogus' is not declared" in result.output
     assert "Nothing to write." in result.output
     assert files(root) == {}
+
+
+def test_new_ids_avoid_notes_that_cannot_be_read(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {"customers/old/sol-distribuciones-sl.md": "---\nname: [unclosed\n"})
+    result = run(root, "import", str(IMPORT / "hubspot.csv"), "--apply")
+    assert "  row 2     new        sol-distribuciones-sl-2" in result.output
+    assert (root / "customers" / "old" / "sol-distribuciones-sl.md").read_text() == "---\nname: [unclosed\n"

@@ -26,7 +26,7 @@ from .importers import ImportError_, Source, read_file, read_mapping
 from .importplan import CustomerPlan, Defaults, Plan, RowPlan, make_plan
 from .messages import describe
 from .model import Settings, Vault
-from .vault import load_vault
+from .vault import customer_id, find_notes, load_vault
 from .vcard import customers_vcf
 
 
@@ -85,7 +85,8 @@ def import_(ctx: click.Context, file: Path, mapping_file: Path | None, apply_: b
     defaults = Defaults(owner, status, tuple(t.strip() for t in tags if t.strip()),
                         vault.settings.keep_chinese_ids)
     with refusals(ctx, vault.settings.locale):
-        prepared = prepare(root, vault, make_plan(source.records, vault.customers, defaults), when)
+        taken = [customer_id(p) for p in find_notes(root)]
+        prepared = prepare(root, vault, make_plan(source.records, vault.customers, defaults, taken), when)
         if fmt == "json":
             click.echo(json.dumps(plan_json(file, source, prepared.plan, apply_), ensure_ascii=False,
                                   indent=2))
@@ -126,8 +127,6 @@ def _change(root: Path, item: CustomerPlan, rel: str | None, settings: Settings,
             today: date) -> writer.Change:
     if rel is None:
         rel, target = writer.new_note_path(root, item.id)
-        if writer.existing_id(root, item.id):
-            raise writer.WriteRefused(f"{rel} already exists")
         text = new_note(template, item, today, settings.log_headings[0])
         change = writer.Change(rel, target, None, text.encode("utf-8"), f"new customer {item.id}")
     else:

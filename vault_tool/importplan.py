@@ -139,11 +139,11 @@ class _Work:
 class _Index:
     """Customers by id, by folded name, and by contact key, growing as rows are planned."""
 
-    def __init__(self, customers: Iterable[Customer]) -> None:
+    def __init__(self, customers: Iterable[Customer], taken: Iterable[str]) -> None:
         self.work: dict[str, _Work] = {}
         self.by_key: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
-        self.ids: set[str] = set()
+        self.ids: set[str] = {i.casefold() for i in taken}  # also files that could not be read
         for c in customers:
             present = {k for k in ("status", "owner", "industry", "region", "source", "follow_up",
                                    "created", "tags") if getattr(c, k)}
@@ -180,8 +180,10 @@ class _Index:
         return candidate
 
 
-def make_plan(records: Iterable[Record], customers: Iterable[Customer], defaults: Defaults) -> Plan:
-    index = _Index(customers)
+def make_plan(records: Iterable[Record], customers: Iterable[Customer], defaults: Defaults,
+              taken: Iterable[str] = ()) -> Plan:
+    """The plan; `taken` are the ids of every note in the vault, broken ones too, for new ids to avoid."""
+    index = _Index(customers, taken)
     seen: dict[str, int] = {}  # contact key -> the row that had it first
     rows: list[RowPlan] = []
     for record in records:
