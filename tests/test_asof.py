@@ -134,3 +134,18 @@ def test_cli_errors(tmp_path: Path) -> None:
     (plain / "customers").mkdir(parents=True)
     code, _, err = invoke(plain, "due", "--as-of", "HEAD")
     assert code == 1 and "not in a git repository" in err
+
+
+def test_one_customer_only(tmp_path: Path) -> None:
+    repo = Repo(tmp_path)
+    hashes = history(repo)
+    full, _, _ = load_as_of(tmp_path, hashes["jun"], None)
+    one, _, _ = load_as_of(tmp_path, hashes["jun"], None, only_id="beta")
+    assert [c.id for c in one.customers] == ["beta"] and one.customer("beta") == full.customer("beta")
+    # No note has the id: everything is read, for the "did you mean".
+    none, _, _ = load_as_of(tmp_path, hashes["jun"], None, only_id="acme")
+    assert [c.id for c in none.customers] == ["acme-trading", "beta"]
+    repo.write("customers/sub/BETA.md", "---\nname: Beta again\n---\n")
+    repo.commit("Duplicate id", ALICE, "2026-07-01T09:00:00+02:00")
+    dup, _, _ = load_as_of(tmp_path, "HEAD", None, only_id="BETA")  # the duplicate is refused
+    assert dup.customer("BETA") is None and any(p.code == "duplicate-id" for p in dup.problems)

@@ -21,7 +21,7 @@ from pathlib import Path
 from .config import CONFIG_FILE
 from .history import GitFailed, RepoState, git, is_note_path, read_objects, repo_state
 from .model import Problem, Vault
-from .vault import CUSTOMERS_DIR, build_vault
+from .vault import CUSTOMERS_DIR, build_vault, customer_id
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -110,11 +110,19 @@ def tree_notes(state: RepoState, commit: str) -> dict[str, str]:
     return notes
 
 
-def load_at(state: RepoState, revision: Revision, today: date) -> Vault:
-    """The vault as it stood at `revision`, checked as of `today`."""
+def load_at(state: RepoState, revision: Revision, today: date, only_id: str | None = None) -> Vault:
+    """The vault as it stood at `revision`, checked as of `today`.
+
+    With `only_id`, only that customer's note is read and checked (the others still count
+    for duplicate ids), which is what `show ID --as-of` needs; when no note has that id,
+    every note is read, so that the caller can suggest the nearest one.
+    """
     notes = tree_notes(state, revision.commit)
+    only = [p for p in notes if customer_id(p) == unicodedata.normalize("NFC", only_id)] \
+        if only_id else None
+    wanted = notes if not only else {p: notes[p] for p in only}
     config_spec = f"{revision.commit}:{state.prefix}{CONFIG_FILE}"
-    objects = read_objects(state.top, [config_spec, *notes.values()])
+    objects = read_objects(state.top, [config_spec, *wanted.values()])
 
     def read(rel: str) -> tuple[bytes | None, list[Problem]]:
         found = objects.get(notes[rel])
@@ -123,12 +131,14 @@ def load_at(state: RepoState, revision: Revision, today: date) -> Vault:
         return found[1], []
 
     config = objects.get(config_spec)
-    return build_vault((config[1] if config else None, []), sorted(notes), read, today)
+    return build_vault((config[1] if config else None, []), sorted(notes), read, today,
+                       set(only) if only else None)
 
 
-def load_as_of(vault_root: Path, rev: str, today: date | None) -> tuple[Vault, Revision, date]:
+def load_as_of(vault_root: Path, rev: str, today: date | None, only_id: str | None = None
+               ) -> tuple[Vault, Revision, date]:
     """The vault at REV, the commit it resolved to, and `today` (default: that commit's day)."""
     state = available_state(vault_root)
     revision = resolve(state, rev)
     when = today or revision.day
-    return load_at(state, revision, when), revision, when
+    return load_at(state, revision, when, only_id), revision, when

@@ -116,15 +116,18 @@ def vault_root(ctx: click.Context) -> Path:
     return root
 
 
-def open_vault(ctx: click.Context, today: date | None, as_of: str | None = None
-               ) -> tuple[Vault, Path, date]:
-    """The vault now, or with `as_of` as it stood at that revision (exit 1 if it cannot be read)."""
+def open_vault(ctx: click.Context, today: date | None, as_of: str | None = None,
+               only_id: str | None = None) -> tuple[Vault, Path, date]:
+    """The vault now, or with `as_of` as it stood at that revision (exit 1 if it cannot be read).
+
+    `only_id` lets an old vault be read for one customer (see asof.load_at).
+    """
     root = vault_root(ctx)
     if as_of is not None:
         from .asof import AsOfError, load_as_of
 
         try:
-            vault, revision, when = load_as_of(root, as_of, today)
+            vault, revision, when = load_as_of(root, as_of, today, only_id)
         except AsOfError as exc:
             click.echo(f"vault-tool: {exc}", err=True)
             ctx.exit(EXIT_PROBLEMS)
@@ -244,7 +247,7 @@ def show(ctx: click.Context, customer_id: str, fmt: str, today: date | None,
       vault-tool show 上海华联 --format json
       vault-tool show acme --as-of 2026-06-30   # as it was then (the id it had then)
     """
-    vault, _, when = open_vault(ctx, today, as_of)
+    vault, _, when = open_vault(ctx, today, as_of, only_id=customer_id)
     customer = vault.customer(customer_id)
     locale = vault.settings.locale
     if customer is None:
