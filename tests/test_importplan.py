@@ -130,3 +130,9 @@ def test_an_exported_id_matches_only_the_same_customer(tmp_path: Path) -> None:
     other = Record(2, "Acme Paints", (), (), (), "acme")
     plan = make_plan([same, other], load(tmp_path).customers, Defaults())
     assert [(r.action, r.customer) for r in plan.rows] == [("unchanged", "acme"), ("new", "acme-2")]
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "a/b", ".hidden", "con", "x" * 101, " "])
+def test_an_id_from_the_file_that_cannot_name_a_note_is_not_used(bad: str) -> None:
+    plan = make_plan([Record(1, "Acme", (), (), (), bad)], [], Defaults())
+    assert plan.rows[0].customer == "acme"

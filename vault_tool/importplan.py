@@ -25,7 +25,7 @@ from typing import Literal
 
 from .importers import Pairs, Record
 from .model import Contact, Customer
-from .newnote import BadId, make_id
+from .newnote import BadId, check_id, make_id
 
 Action = Literal["new", "update", "unchanged", "skipped"]
 EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
@@ -235,8 +235,8 @@ def _plan_row(record: Record, index: _Index, defaults: Defaults) -> RowPlan:
     work = index.find(record, name)
     created_here = work is None
     if work is None:
-        work = _Work(index.free_id(record.id or new_id(name, defaults.keep_chinese_ids)), name, True,
-                     set(), [])
+        wanted = _own_id(record.id) or new_id(name, defaults.keep_chinese_ids)
+        work = _Work(index.free_id(wanted), name, True, set(), [])
         work.tags = tuple(dict.fromkeys((*record.tags, *defaults.tags)))
         index.add(work)
     values = dict(record.fields)
@@ -313,6 +313,14 @@ def _missing(have: Pairs, row: Pairs) -> Pairs:
 def _only_name(contact: Pairs, name: str) -> bool:
     """A "contact" that is just the customer's own name says nothing (a card without a person)."""
     return {k for k, _ in contact} <= {"name"} and fold(dict(contact).get("name", "")) == fold(name)
+
+
+def _own_id(wanted: str | None) -> str | None:
+    """The id our own export names, if it can name a note (a file could say `../../x`)."""
+    try:
+        return check_id(wanted) if wanted else None
+    except BadId:
+        return None
 
 
 def new_id(name: str, keep_chinese: bool) -> str:
