@@ -126,10 +126,11 @@ def test_cli_errors(tmp_path: Path) -> None:
     history(repo)
     for rev, words in (("no-such-branch", "unknown revision 'no-such-branch'"),
                        ("2025-12-31", "no commit on or before 2025-12-31"),
-                       ("2026-02-30", "not a date")):
+                       ("2026-02-30", "not a date"),
+                       (f"--output={tmp_path / 'written'}", "unknown revision '--output=")):
         code, out, err = invoke(repo.vault, "build", "--as-of", rev, "-o", str(tmp_path / "out"))
         assert code == 1 and words in err and out == ""
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob("written*"))
     plain = tmp_path / "plain"
     (plain / "customers").mkdir(parents=True)
     code, _, err = invoke(plain, "due", "--as-of", "HEAD")

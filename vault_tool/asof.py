@@ -64,6 +64,9 @@ def resolve(state: RepoState, rev: str) -> Revision:
     """The commit REV names: a date means the last commit on or before that day."""
     if DATE_RE.fullmatch(rev):
         return _on_or_before(state, rev)
+    if rev.startswith("-") or not rev.strip():  # git would read it as an option
+        raise AsOfError(f"unknown revision {rev!r}: give a commit, a branch, a tag, or a date "
+                        "YYYY-MM-DD.")
     try:
         line = git(state.top, "log", "-1", "--no-walk", "--format=%H %cI", f"{rev}^{{commit}}",
                    "--").strip()
