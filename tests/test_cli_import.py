@@ -331,3 +331,13 @@ def test_new_ids_avoid_notes_that_cannot_be_read(tmp_path: Path) -> None:
     result = run(root, "import", str(IMPORT / "hubspot.csv"), "--apply")
     assert "  row 2     new        sol-distribuciones-sl-2" in result.output
     assert (root / "customers" / "old" / "sol-distribuciones-sl.md").read_text() == "---\nname: [unclosed\n"
+
+
+def test_the_vaults_template_is_used(tmp_path: Path) -> None:
+    template = "---\nname: {name}\nstatus: lead\ncontacts: []   # people\n---\n# {name}\n\n## Log\n"
+    root = make_vault(tmp_path, {"templates/customer.md": template, "customers/.keep": ""})
+    run(root, "import", str(IMPORT / "zoho.csv"), "--apply")
+    text = (root / "customers" / "tata-spices.md").read_text(encoding="utf-8")
+    assert text.startswith("---\nname: Tata Spices Pvt Ltd\nstatus: lead\ncontacts:   # people\n"
+                           "  - name: Ravi Kumar\n    role: Director\n")
+    assert "tags: [spices, export]\n" in text and text.endswith("---\n# Tata Spices Pvt Ltd\n\n## Log\n")

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from .edit import EditRefused, Line, Note, insert, read_note, set_value, value_at
+from .edit import EditRefused, Note, read_note, set_value, value_at
 from .importers import Pairs
 from .importplan import CustomerPlan
-from .mergeedit import add_item_key, add_list_texts
+from .mergeedit import add_item_key, add_list_texts, append_item
 from .newnote import render_template, template_values
-from .yamlspans import Span, yaml_scalar
 from .yamltree import Mapping, Node, Scalar, Sequence
 
 FIRST = ("owner", "status")  # the template has these already
@@ -26,6 +25,8 @@ def new_note(template: str, plan: CustomerPlan, today: date, log_heading: str) -
     values = template_values(plan.name, plan.id, today, fields.get("owner"), fields.get("status"),
                              plan.tags, log_heading)
     text = render_template(template, values)
+    if plan.tags and not _has_tags(text):  # the vault's template may have no `tags:` line
+        text = add_list_texts(text, "tags", list(plan.tags))
     for key, value in plan.fields:
         if key not in FIRST or value_at(text, (key,)) != value:
             text = set_value(text, key, value)
@@ -52,18 +53,14 @@ def update_note(text: str, plan: CustomerPlan) -> tuple[str, list[str]]:
 
 
 def add_contacts(text: str, contacts: tuple[Pairs, ...]) -> str:
+    """Contacts after the last one, indented like it (mergeedit.append_item), then checked."""
     if not contacts:
         return text
-    note = read_note(text)
-    found = note.root.get("contacts")
-    if found is None:
-        lines = ["contacts:", *(line for c in contacts for line in contact_lines(c, 2, 4))]
-        new = insert(list(note.lines), note.end, lines, note.eol)
-    else:
-        new = _append_items(note, found[1], contacts)
-    result = "".join([note.bom, *(line.text + line.eol for line in new)])
-    _check(note, result, contacts)
-    return result
+    before = read_note(text)
+    for contact in contacts:
+        text = append_item(text, "contacts", tuple((k, v, "") for k, v in contact))
+    _check(before, text, contacts)
+    return text
 
 
 def _has_tags(text: str) -> bool:
@@ -94,32 +91,6 @@ def add_contact_keys(text: str, contact: Pairs, keys: Pairs) -> str:
 def _values(item: Mapping) -> dict[str, str]:
     return {k.value: v.value for k, v in item.items
             if isinstance(v, Scalar) and not v.is_null and v.value}
-
-
-def contact_lines(contact: Pairs, dash: int, indent: int) -> list[str]:
-    lines = []
-    for index, (key, value) in enumerate(contact):
-        lead = " " * dash + "- " + " " * (indent - dash - 2) if index == 0 else " " * indent
-        lines.append(f"{lead}{yaml_scalar(key)}: {yaml_scalar(value)}")
-    return lines
-
-
-def _append_items(note: Note, seq: Span, contacts: tuple[Pairs, ...]) -> list[Line]:
-    items = seq.items if seq.kind == "seq" else ()
-    if seq.kind != "seq" or seq.flow or not items or items[-1].kind != "map" or items[-1].flow:
-        raise EditRefused("its contacts are not written as a `- name: …` list; add them by hand")
-    last = items[-1]
-    line = note.lines[last.start.line].text
-    before = line[:last.start.column].rstrip()
-    if not before.endswith("-"):
-        raise EditRefused("its contacts are laid out in a way vault-tool cannot extend; add them by hand")
-    dash = len(before) - 1
-    value = last.entries[-1][1]
-    if value.kind != "scalar" or value.style in ("|", ">"):
-        raise EditRefused("its last contact ends with a block value; add contacts by hand")
-    at = value.end.line + 1
-    lines = [text for c in contacts for text in contact_lines(c, dash, last.start.column)]
-    return insert(list(note.lines), at, lines, note.eol)
 
 
 def _check(before: Note, text: str, contacts: tuple[Pairs, ...]) -> None:
