@@ -173,3 +173,10 @@ def test_own_contact_list_text() -> None:
          ("phone", "+47 22 55 01 23")),
         (("name", "张伟"), ("wechat", "zw")),
     )
+
+
+@pytest.mark.parametrize(("name", "data"), [("list.xlsx", b"PK\x03\x04rest"), ("list.csv", b"PK\x03\x04"),
+                                            ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1")])
+def test_a_workbook_is_refused_with_what_to_do(name: str, data: bytes) -> None:
+    with pytest.raises(ImportError_, match="save it as CSV"):
+        read_file(name, data)

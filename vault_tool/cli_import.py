@@ -95,6 +95,8 @@ def import_(ctx: click.Context, file: Path, mapping_file: Path | None, apply_: b
         if not apply_:
             if fmt == "text":
                 click.echo("Dry run: nothing written. Add --apply to write these notes.")
+            if commit:
+                click.echo("vault-tool: --commit does nothing without --apply", err=True)
             return
         written = write(root, prepared.changes, commit, file.name)
         if fmt == "text":

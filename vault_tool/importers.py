@@ -316,6 +316,10 @@ def read_json(data: bytes) -> Source:
 
 def read_file(name: str, data: bytes, mapping: Mapping | None = None) -> Source:
     """By the file's name: .vcf/.vcard are vCards, .json our own export, everything else is CSV."""
+    if name.lower().endswith((".xlsx", ".xls", ".ods", ".numbers")) or data.startswith(
+            (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # zip (xlsx, ods) and old Office files
+        raise ImportError_("this is a spreadsheet workbook, not CSV; open it and save it as CSV "
+                           "(Excel: File > Save As > CSV UTF-8), then import that file")
     if name.lower().endswith(".json"):
         return read_json(data)
     if name.lower().endswith((".vcf", ".vcard")) or data.lstrip(b"\xef\xbb\xbf \r\n").upper() \
