@@ -4,15 +4,18 @@ no other owner's customer."""
 from __future__ import annotations
 
 import json
+from dataclasses import fields, is_dataclass
 from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tool.cli import cli
 from vault_tool.config import load_settings
 from vault_tool.redact import MASK, only_owner, redact
-from vault_tool.vault import load_vault
+from vault_tool.vault import build_vault, load_vault
 
 VAULT_YML = """name: Shared
 private: [contacts.phone, contacts.wechat, id_number]
@@ -183,3 +186,52 @@ def test_private_setting() -> None:
     assert settings.private == ("contacts.phone",)
     assert [(p.code, p.args["value"]) for p in problems] == [("invalid-setting", "name"),
                                                               ("invalid-setting", "deals.value")]
+
+
+PHONE = st.text(alphabet="0123456789 +-()", min_size=5, max_size=16).filter(lambda s: s.strip() == s
+                                                                              and any(c.isdigit() for c in s))
+WECHAT = st.from_regex(r"[a-z][a-z0-9_]{4,12}", fullmatch=True)
+WORDS = st.text(alphabet="abc xyz,.;:", max_size=20)
+
+
+def strings(value: object) -> list[str]:
+    """Every text inside a customer, but its name, id and path."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple):
+        return [t for item in value for t in strings(item)]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [t for f in fields(value) if f.name not in ("name", "id", "path")
+                for t in strings(getattr(value, f.name))]
+    return []
+
+
+@settings(max_examples=60, deadline=None)
+@given(phone=PHONE, wechat=WECHAT, filler=WORDS, where=st.sampled_from(
+    ["body", "log", "follow_up", "tag", "deal", "industry", "email"]))
+def test_no_private_value_survives_anywhere_in_the_customer(phone: str, wechat: str, filler: str,
+                                                            where: str) -> None:
+    mention = f"{filler} {phone} {wechat} {filler}".replace("\n", " ")
+    quoted = json.dumps(mention)
+    front = {
+        "tag": f"tags: [{quoted}]", "deal": f"deals:\n  - title: {quoted}\n    stage: proposal",
+        "industry": f"industry: {quoted}", "follow_up": f"follow_up: {quoted}",
+        "email": f"contacts:\n  - name: Other\n    email: {json.dumps(wechat + '@x.example')}",
+    }.get(where, "")
+    body = {"body": mention, "log": f"## Log\n- 2026-11-02 call: {mention}"}.get(where, "")
+    note = (f"---\nname: Acme\n{front}\ncontacts:\n  - name: Wang\n    phone: {json.dumps(phone)}\n"
+            f"    wechat: {wechat}\n---\n{body}\n").replace("\ncontacts:\n  - name: Wang",
+                                                            "\n  - name: Wang" if where == "email"
+                                                            else "\ncontacts:\n  - name: Wang")
+    config = b"private: [contacts.phone, contacts.wechat]\n"
+    vault = build_vault((config, []), ["customers/acme.md"],
+                        lambda rel: (note.encode("utf-8"), []), date(2026, 11, 23))
+    before = vault.customer("acme")
+    assert before is not None, vault.problems
+    assert len([t for t in strings(before) if wechat in t]) >= 2  # the field and its copy
+    customer = redact(vault).customer("acme")
+    assert customer is not None
+    texts = strings(customer)
+    for value in (phone.strip(), wechat):
+        if len(value) >= 3:
+            assert not [t for t in texts if value in t], (value, where)

@@ -8,7 +8,8 @@ template or export that forgot a field.
 a key of every contact, `body` and `log` (whose entries keep their dates and channels,
 so follow-ups fall due as before). A private value is removed from its field,
 and every copy of it in the same customer's other text (notes, log, follow-up, other
-fields) is replaced by `…`, as are problems on that note that quote it.
+fields) is replaced by `…`, as are problems on that note that quote it. The customer's
+name and id are never changed: every page needs them.
 """
 
 from __future__ import annotations
@@ -130,6 +131,10 @@ def _scrub_customer(customer: Customer, values: list[str]) -> Customer:
 
     return replace(
         customer,
+        tags=tuple(pattern.sub(MASK, t) for t in customer.tags),
+        industry=scrub(customer.industry),
+        region=scrub(customer.region),
+        source=scrub(customer.source),
         body=pattern.sub(MASK, customer.body),
         follow_up=scrub(customer.follow_up),
         log=tuple(replace(e, text=pattern.sub(MASK, e.text)) for e in customer.log),
