@@ -144,17 +144,14 @@ def write(root: Path, changes: tuple[writer.Change, ...], commit: bool, name: st
     changes = tuple(c for c in changes if c.before is None or c.after != c.before.data)
     if not changes:
         return "Nothing to write."
-    targets = [writer.prepare_commit(root, c.target, c.rel, c.before is None) for c in changes] \
-        if commit else []
+    targets = ([writer.prepare_commit(root, c.target, c.rel, c.before is None) for c in changes]
+               if commit else [])
     for change in changes:
         writer.save(change)
     done = f"Wrote {len(changes)} note(s)."
     if targets:
-        repo = targets[0].repo
-        paths = [t.path for t in targets]
-        repo.git.add("--", *paths)
-        repo.git.commit("-m", f"import {name}: {len(changes)} customer(s)", "--", *paths)
-        done += f" (committed {repo.head.commit.hexsha[:7]})"
+        sha = writer.commit_all(targets, f"import {name}: {len(changes)} customer(s)")
+        done += f" (committed {sha})"
     return done
 
 
