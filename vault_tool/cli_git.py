@@ -7,6 +7,7 @@ this module words it, in the vault's language, and picks the exit status.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import click
 
 from .changes import describe_changes
+from .ciscaffold import CI, REQUIREMENTS, ci_files
 from .cli import EXIT_OK, EXIT_PROBLEMS, cli, format_option, today_option, vault_root
 from .config import CONFIG_FILE, load_settings
 from .convert import nearest
@@ -285,6 +287,8 @@ OUTCOME_WORDS: dict[str, tuple[str, str]] = {
              "下一步：用 `vault-tool -C {path} check` 检查，然后提交：git add . && git commit -m '新客户库'"),
     "hook-no-repo": ("{root} is not in a git repository; run `git init` (or `vault-tool init`) first.",
                      "{root} 不在 git 仓库中；请先运行 `git init`（或 `vault-tool init`）。"),
+    "ci-edit": ("edit its line to say where to install vault-tool from",
+                "请修改其中一行，写明从哪里安装 vault-tool"),
     "init-failed": ("cannot create the vault in {path}: {reason}", "无法在 {path} 创建客户库：{reason}"),
 }
 
@@ -303,15 +307,21 @@ def outcome_line(outcome: Outcome, locale: str) -> str:
 @click.option("--locale", "lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of vault.yml's comments and of the example customer; zh also sets "
                    "`locale: zh` and `log_heading: 沟通记录`.")
+@click.option("--ci", type=click.Choice(["github", "gitlab"]), default=None,
+              help="Also write a CI workflow that checks the vault and publishes its dashboard: "
+                   "GitHub Actions + Pages, or GitLab CI + Pages (see docs/sharing.md).")
 @today_option
 @click.pass_context
-def init(ctx: click.Context, path: str, lang: str, today: date | None) -> None:
+def init(ctx: click.Context, path: str, lang: str, ci: str | None, today: date | None) -> None:
     """Create a vault in PATH (default: here), or adopt an existing folder.
 
     Writes vault.yml with every setting shown, commented out, with its default;
     customers/ with one example customer (unless it has notes already);
     .gitignore for site/ and .vault-tool-cache/; runs `git init` when PATH is not
     in a git repository; and installs the pre-commit hook (see `hooks install`).
+    With --ci, also a workflow in the repository's top folder
+    (.github/workflows/vault-tool.yml or .gitlab-ci.yml) and the
+    vault-tool-requirements.txt it installs from, whose one line you edit.
     Never overwrites a file: each one is reported as created or kept.
 
     \b
@@ -319,6 +329,7 @@ def init(ctx: click.Context, path: str, lang: str, today: date | None) -> None:
       vault-tool init my-customers
       vault-tool init --locale zh 客户库
       vault-tool -C ~/customers init      # adopt an existing folder
+      vault-tool init --ci github my-customers
     """
     locale: Locale = "zh" if lang == "zh" else "en"
     root = ctx.obj["dir"] / path
@@ -326,6 +337,8 @@ def init(ctx: click.Context, path: str, lang: str, today: date | None) -> None:
         root.mkdir(parents=True, exist_ok=True)
         outcomes = init_files(root, locale, today or date.today())
         outcomes += _init_git(root)
+        if ci is not None:
+            outcomes += _init_ci(root, "github" if ci == "github" else "gitlab")
     except OSError as exc:
         _fail_with(ctx, locale, "init-failed", path=root, reason=exc.strerror or exc)
     for outcome in outcomes:
@@ -347,6 +360,19 @@ def _init_git(root: Path) -> list[Outcome]:
     _, hook = install_hook(root, sys.executable)
     if hook is not None:
         outcomes.append(hook if hook.action != "refused" else Outcome(hook.path, "kept", hook.reason))
+    return outcomes
+
+
+def _init_ci(root: Path, ci: CI) -> list[Outcome]:
+    """In the repository's top folder, where CI reads it; named relative to the vault, as init's others."""
+    state = repo_state(root)
+    top, prefix = (Path(state.top), state.prefix) if state.top else (root, "")
+    outcomes = []
+    for outcome in ci_files(top, ci, prefix or "."):
+        shown = Path(os.path.relpath(top / outcome.path, root)).as_posix()
+        if outcome.path == REQUIREMENTS and outcome.action == "created":
+            outcome = Outcome(outcome.path, "created", "ci-edit")
+        outcomes.append(Outcome(shown, outcome.action, outcome.reason, outcome.detail))
     return outcomes
 
 
