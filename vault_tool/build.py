@@ -113,7 +113,8 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     old = previous_files(out)
     written = 0
     paths: list[str] = []
-    for page in render_site(vault, today, history):
+    pages = list(render_site(vault, today, history))  # a render that fails writes nothing
+    for page in pages:
         paths.append(page.path)
         written += write_atomic(out / page.path, page.content)
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(

@@ -408,4 +408,4 @@ def main() -> None:
 
 # The other command modules add their commands to `cli` when imported; they import `cli`
 # from here, so this comes last.
-from . import cli_cleanup, cli_git, cli_import, cli_write  # noqa: E402, F401
+from . import cli_cleanup, cli_git, cli_import, cli_live, cli_write  # noqa: E402, F401

@@ -1,0 +1,327 @@
+"""The real watcher (watchdog's Observer) on a vault in tmp_path, with every editor's way of saving.
+
+Each test runs the rebuild loop on a thread with short debounce settings and checks what
+the site holds after each save: exactly one rebuild per save, which saw the new content, and
+no temporary, swap, backup or lock file ever became a customer page.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TODAY, make_vault
+from vault_tool.watch import Rebuild, Watcher, describe, relevant
+
+QUIET = 0.15
+MAX_WAIT = 1.0
+SETTLE = QUIET * 4 + 0.3  # long enough that a second, unwanted rebuild would have happened
+
+
+def note(name: str, extra: str = "") -> str:
+    return f"---\nname: {name}\nstatus: active\n---\n{extra}\n"
+
+
+class Session:
+    """A running watcher and what it reported, with the site's customer pages at each rebuild."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root, self.out = root, out
+        self.reports: list[Rebuild] = []
+        self.pages_seen: list[set[str]] = []
+        self.watcher = Watcher(root, out, TODAY, quiet=QUIET, max_wait=MAX_WAIT,
+                               report=self._record)
+        self.watcher.rebuild()
+        self.watcher.start()
+        self.thread = threading.Thread(target=self.watcher.run, daemon=True)
+        self.thread.start()
+
+    def _record(self, rebuild: Rebuild) -> None:
+        self.reports.append(rebuild)
+        self.pages_seen.append(self.customer_pages())
+
+    def customer_pages(self) -> set[str]:
+        return {p.name for p in (self.out / "customers").glob("*.html")}
+
+    def page(self, customer_id: str) -> str:
+        return (self.out / "customers" / f"{customer_id}.html").read_text(encoding="utf-8")
+
+    def wait_rebuilds(self, count: int, timeout: float = 10.0) -> list[Rebuild]:
+        """Wait for `count` rebuilds after the first build, then for quiet; all of them."""
+        deadline = time.monotonic() + timeout
+        while len(self.reports) < 1 + count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(SETTLE)
+        return self.reports[1:]
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.thread.join(5)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    root = make_vault(tmp_path / "vault", {
+        "vault.yml": "name: Test\n",
+        "customers/acme.md": note("Acme Old"),
+        "customers/beta.md": note("Beta"),
+    })
+    running = Session(root, root / "site")
+    yield running
+    running.stop()
+
+
+def in_place(path: Path, text: str) -> None:
+    with open(path, "r+", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.truncate()
+
+
+def truncate_then_write(path: Path, text: str) -> None:
+    """VS Code: truncate, then write; the pause is longer than the quiet period."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.flush()
+        time.sleep(QUIET * 1.5)
+        handle.write(text)
+
+
+def temp_then_rename(path: Path, text: str) -> None:
+    """gedit and Python tools: a hidden temporary file renamed over the note."""
+    temp = path.with_name(f".goutputstream-{path.stem}")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+    other = path.with_name(f"tmp{path.stem}x9.md.tmp")
+    other.write_text(text, encoding="utf-8")
+    os.replace(other, path)
+
+
+def vim(path: Path, text: str) -> None:
+    """vim: swap file, the 4913 probe, the note renamed to a backup, a new note written."""
+    swap = path.with_name(f".{path.name}.swp")
+    swap.write_bytes(b"b0VIM 9.0" + b"\0" * 100)
+    probe = path.with_name("4913")
+    probe.write_bytes(b"")
+    probe.unlink()
+    backup = path.with_name(path.name + "~")
+    os.rename(path, backup)
+    path.write_text(text, encoding="utf-8")
+    backup.unlink()
+    swap.unlink()
+
+
+def emacs(path: Path, text: str) -> None:
+    """Emacs: a `.#name` lock (a dangling symlink), a `#name#` autosave, a `name~` backup."""
+    lock = path.with_name(f".#{path.name}")
+    os.symlink("user@host.1234:1700000000", lock)
+    autosave = path.with_name(f"#{path.name}#")
+    autosave.write_text(text, encoding="utf-8")
+    backup = path.with_name(path.name + "~")
+    os.rename(path, backup)
+    path.write_text(text, encoding="utf-8")
+    autosave.unlink()
+    lock.unlink()
+
+
+def jetbrains(path: Path, text: str) -> None:
+    """JetBrains' "safe write": ___jb_tmp___ written, the note moved to ___jb_old___."""
+    temp = path.with_name(path.name + "___jb_tmp___")
+    temp.write_text(text, encoding="utf-8")
+    old = path.with_name(path.name + "___jb_old___")
+    os.rename(path, old)
+    os.rename(temp, path)
+    old.unlink()
+
+
+SAVES: dict[str, Callable[[Path, str], None]] = {
+    "in-place": in_place, "truncate-then-write": truncate_then_write,
+    "temp-then-rename": temp_then_rename, "vim": vim, "emacs": emacs, "jetbrains": jetbrains,
+}
+
+
+@pytest.mark.parametrize("how", list(SAVES))
+def test_each_save_leads_to_one_rebuild_with_the_new_content(session: Session, how: str) -> None:
+    SAVES[how](session.root / "customers" / "acme.md", note("Acme New", "second save"))
+    rebuilds = session.wait_rebuilds(1)
+    assert len(rebuilds) == 1, [describe(r) for r in rebuilds]
+    assert rebuilds[0].failure is None
+    assert "customers/acme.md" in rebuilds[0].changed
+    assert all(c.endswith(".md") and "/." not in c for c in rebuilds[0].changed)
+    assert "Acme New" in session.page("acme")
+    assert all(seen == {"acme.html", "beta.html"} for seen in session.pages_seen)
+    assert rebuilds[0].errors == 0
+
+
+def test_second_save_in_the_same_session_is_one_more_rebuild(session: Session) -> None:
+    path = session.root / "customers" / "acme.md"
+    vim(path, note("Acme One"))
+    session.wait_rebuilds(1)
+    jetbrains(path, note("Acme Two"))
+    assert len(session.wait_rebuilds(2)) == 2
+    assert "Acme Two" in session.page("acme")
+
+
+def test_a_burst_of_300_files_is_one_rebuild(session: Session) -> None:
+    folder = session.root / "customers" / "burst"
+    folder.mkdir()
+    for n in range(300):
+        (folder / f"c{n:03}.md").write_text(note(f"Customer {n}"), encoding="utf-8")
+    rebuilds = session.wait_rebuilds(1)
+    assert 1 <= len(rebuilds) <= 2, [describe(r) for r in rebuilds]
+    assert len(session.customer_pages()) == 302
+    assert "300 files changed" in describe(rebuilds[0]) or len(rebuilds) == 2
+
+
+def test_rename_and_delete_remove_stale_pages(session: Session) -> None:
+    customers = session.root / "customers"
+    os.rename(customers / "acme.md", customers / "acme-corp.md")
+    session.wait_rebuilds(1)
+    assert session.customer_pages() == {"acme-corp.html", "beta.html"}
+    (customers / "beta.md").unlink()
+    session.wait_rebuilds(2)
+    assert session.customer_pages() == {"acme-corp.html"}
+    sub = customers / "archive"
+    sub.mkdir()
+    os.rename(customers / "acme-corp.md", sub / "acme-corp.md")  # moved, same id
+    session.wait_rebuilds(3)
+    assert session.customer_pages() == {"acme-corp.html"}
+
+
+def test_an_invalid_note_shows_on_the_problems_page_until_fixed(session: Session) -> None:
+    problems = session.out / "problems.html"
+    assert "customers/acme.md" not in problems.read_text(encoding="utf-8")
+    path = session.root / "customers" / "acme.md"
+    path.write_text("---\nname: [broken\n---\n", encoding="utf-8")
+    rebuilds = session.wait_rebuilds(1)
+    assert rebuilds[-1].errors >= 1 and rebuilds[-1].failure is None
+    assert "customers/acme.md" in problems.read_text(encoding="utf-8")
+    path.write_text(note("Acme Fixed"), encoding="utf-8")
+    rebuilds = session.wait_rebuilds(2)
+    assert rebuilds[-1].errors == 0
+    assert "customers/acme.md" not in problems.read_text(encoding="utf-8")
+    assert "Acme Fixed" in session.page("acme")
+
+
+def test_vault_yml_and_templates_are_watched_but_other_files_are_not(session: Session) -> None:
+    (session.root / "notes.txt").write_text("x", encoding="utf-8")
+    (session.root / "customers" / "readme.txt").write_text("x", encoding="utf-8")
+    (session.root / "customers" / ".hidden.md").write_text(note("Hidden"), encoding="utf-8")
+    assert session.wait_rebuilds(0, timeout=0) == []
+    (session.root / "vault.yml").write_text("name: Renamed Vault\n", encoding="utf-8")
+    rebuilds = session.wait_rebuilds(1)
+    assert [r.changed for r in rebuilds] == [("vault.yml",)]
+    assert "Renamed Vault" in (session.out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_watcher_never_rebuilds_because_of_its_own_output(session: Session) -> None:
+    for _ in range(3):
+        session.watcher.rebuild()  # writes into site/, which is inside the vault
+        (session.out / "customers" / "stray.md").write_text("x", encoding="utf-8")
+    assert len(session.wait_rebuilds(0, timeout=0)) == 3  # only the three direct ones
+
+
+def test_relevant_paths() -> None:
+    root, out = Path("/v"), Path("/v/site")
+    assert relevant(root, out, "/v/customers/a.md") == "customers/a.md"
+    assert relevant(root, out, "/v/customers/sub/a.md") == "customers/sub/a.md"
+    assert relevant(root, out, "/v/vault.yml") == "vault.yml"
+    assert relevant(root, out, "/v/templates/base.html") == "templates/base.html"
+    for ignored in ["/v/customers/.a.md.swp", "/v/customers/4913", "/v/customers/a.md~",
+                    "/v/customers/#a.md#", "/v/customers/.#a.md", "/v/customers/a.md___jb_tmp___",
+                    "/v/customers/a.md___jb_old___", "/v/customers/.goutputstream-X",
+                    "/v/site/customers/a.md", "/v/other.md", "/elsewhere/customers/a.md",
+                    "/v/customers/.git/a.md", "/v/templates/.base.html.swp"]:
+        assert relevant(root, out, ignored) is None, ignored
+    assert relevant(Path("/v"), Path("/v/customers/out"), "/v/customers/out/x.md") is None
+
+
+def test_a_build_that_raises_keeps_the_last_good_site(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
+    reports: list[Rebuild] = []
+    watcher = Watcher(root, tmp_path / "site", TODAY, report=reports.append)
+    watcher.rebuild()
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("template exploded\non two lines")
+
+    monkeypatch.setattr("vault_tool.build.render_site", broken)
+    (root / "customers" / "acme.md").write_text(note("Acme Changed"), encoding="utf-8")
+    failed = watcher.rebuild(("customers/acme.md",))
+    assert failed.failure == "RuntimeError: template exploded on two lines"
+    assert watcher.builds == 1
+    line = describe(failed)
+    assert "\n" not in line and "keeping the last good site" in line
+    after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_describe_is_one_short_line() -> None:
+    line = describe(Rebuild(3, ("customers/a.md", "customers/b.md", "vault.yml", "customers/c.md"),
+                            0.123, 2, 1, 5))
+    assert line == ("4 files changed (a.md, b.md, vault.yml, ...): rebuilt in 0.12 s, "
+                    "5 files written, 2 problems (1 error)")
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_a_long_session_does_not_leak(tmp_path: Path) -> None:
+    from vault_tool.serve import SiteServer
+
+    root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
+    fds, threads = _open_fds(), threading.active_count()
+    for _ in range(2):  # two sessions: starting and stopping leaks nothing either
+        session = Session(root, tmp_path / "site")
+        watcher = session.watcher
+        server = SiteServer(session.out, lambda w=watcher: w.builds,  # type: ignore[misc]
+                            watcher.wait_for_build, port=0)
+        server.start()
+        for n in range(100):
+            session.watcher.rebuild()
+            if n % 25 == 0:
+                (root / "customers" / "acme.md").write_text(note(f"Acme {n}"), encoding="utf-8")
+        server.stop()
+        session.stop()
+    assert session.watcher.builds >= 100
+    time.sleep(0.2)
+    assert _open_fds() == fds
+    assert threading.active_count() == threads
+
+
+def test_watch_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "vault", {"vault.yml": "name: T\n",
+                                           "customers/acme.md": note("Acme")})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vault_tool", "-C", str(root), "watch", "--today", "2026-11-23"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if "watching" in line:
+            break
+    (root / "customers" / "acme.md").write_text(note("Acme New"), encoding="utf-8")
+    deadline = time.monotonic() + 10
+    site = root / "site" / "customers" / "acme.html"
+    while "Acme New" not in site.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    text = "".join(lines) + out + err
+    assert process.returncode == 0, text
+    assert "Traceback" not in text
+    assert "1 file changed (acme.md)" in text
+    assert "Acme New" in site.read_text(encoding="utf-8")

@@ -1,0 +1,117 @@
+"""`watch` and `serve`: the dashboard kept up to date while you edit (see watch.py, serve.py)."""
+
+from __future__ import annotations
+
+import tempfile
+import webbrowser
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .build import BuildRefused, check_output
+from .cli import EXIT_PROBLEMS, cli, today_option, vault_root
+from .watch import Rebuild, Watcher, describe
+
+
+def _echo(rebuild: Rebuild) -> None:
+    click.echo(f"vault-tool: {describe(rebuild)}", err=rebuild.failure is not None)
+
+
+def _run(watcher: Watcher, ready: str) -> None:
+    """Run the rebuild loop until Ctrl-C (or `watcher.stop`), then stop everything cleanly."""
+    watcher.start()
+    click.echo(f"vault-tool: {ready} (Ctrl-C to stop)", err=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+    finally:
+        watcher.stop()
+
+
+def _first_build(ctx: click.Context, watcher: Watcher) -> None:
+    try:
+        check_output(watcher.out, watcher.root)
+    except BuildRefused as exc:
+        click.echo(f"vault-tool: {exc}", err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    watcher.rebuild()
+
+
+@cli.command()
+@click.option("-o", "--output", default=None, metavar="DIR",
+              help="Write the dashboard here (default: site/ in the vault).")
+@today_option
+@click.pass_context
+def watch(ctx: click.Context, output: str | None, today: date | None) -> None:
+    """Build the dashboard, then rebuild it after every change, until Ctrl-C.
+
+    Watches customers/, vault.yml and the vault's templates/ folder. Changes
+    are gathered until the vault has been quiet for 0.3 s (2 s at most), so
+    a `git pull` of hundreds of files leads to one rebuild; swap, lock,
+    backup and temporary files of editors are ignored, and so is the output
+    folder. Prints one line per rebuild: what changed, how long it took, the
+    problem count. A broken note shows up on the problems page; a build that
+    fails keeps the last good site. Without --today, each rebuild uses the
+    date of the moment.
+
+    \b
+    Examples:
+      vault-tool watch
+      vault-tool watch -o /tmp/dashboard --today 2026-11-23
+    """
+    root = vault_root(ctx)
+    target = ctx.obj["dir"] / output if output else root / "site"
+    watcher = Watcher(root, target, today, report=_echo)
+    _first_build(ctx, watcher)
+    _run(watcher, f"watching {root}")
+
+
+@cli.command()
+@click.option("-o", "--output", default=None, metavar="DIR",
+              help="Also write the dashboard here (default: a temporary folder, removed at "
+                   "the end; site/ is not touched).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but loopback lets others on the "
+                   "network read your customers.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the dashboard in a browser.")
+@today_option
+@click.pass_context
+def serve(ctx: click.Context, output: str | None, port: int, host: str, open_browser: bool,
+          today: date | None) -> None:
+    """Serve the dashboard on http://127.0.0.1:8000/ and keep it up to date.
+
+    Rebuilds like `watch` and reloads open pages after each rebuild (no
+    browser extension needed). Serves only the files of the site folder.
+    Stop with Ctrl-C.
+
+    \b
+    Examples:
+      vault-tool serve
+      vault-tool -C example_vault serve --open
+      vault-tool serve --port 8080 --today 2026-11-23
+    """
+    from .serve import SiteServer
+
+    root = vault_root(ctx)
+    with tempfile.TemporaryDirectory(prefix="vault-tool-serve-") as temp:
+        target = ctx.obj["dir"] / output if output else Path(temp) / "site"
+        watcher = Watcher(root, target, today, report=_echo)
+        _first_build(ctx, watcher)
+        try:
+            server = SiteServer(watcher.out, lambda: watcher.builds, watcher.wait_for_build,
+                                host, port)
+        except OSError as exc:
+            click.echo(f"vault-tool: cannot listen on {host}:{port}: {exc.strerror or exc}",
+                       err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        server.start()
+        if open_browser:
+            webbrowser.open(server.url)
+        try:
+            _run(watcher, f"serving {server.url}")
+        finally:
+            server.stop()

@@ -1,0 +1,242 @@
+"""The watchdog adapter: notice changes to a vault, debounce them, rebuild the site.
+
+As in MkDocs and Fava, watchdog's callbacks only record which path changed and set a
+flag; one loop (`Watcher.run`) waits for a quiet moment and rebuilds. Directories are
+watched rather than files, because editors replace a file on save (vim renames it away,
+gedit and Python tools rename a temporary file over it), and a watch on the old file
+would then see nothing more.
+
+Only events that can change the dashboard count: notes under customers/ (the same
+`is_note_name` test the loader uses, so swap, lock, backup and temporary files of every
+editor are ignored), vault.yml, and files in the vault's templates/ folder. Anything
+under the output folder is ignored, so the watcher never rebuilds because of its own
+output.
+
+A save that truncates a note and then writes it leaves the note empty for a moment. If a
+changed note is empty (0 bytes) when the quiet period ends, the loop waits one more quiet
+period before building, so the dashboard does not show the customer as erased in between.
+A note that is still empty after that is built as it is (and reported as a problem).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import build_site
+from .config import CONFIG_FILE
+from .vault import CUSTOMERS_DIR, is_note_name, load_vault
+
+TEMPLATES_DIR = "templates"
+QUIET = 0.3  # seconds without events before a rebuild
+MAX_WAIT = 2.0  # ...but never later than this after the first event of a burst
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """What one rebuild did, for the one line `watch` prints."""
+
+    number: int
+    changed: tuple[str, ...]
+    seconds: float
+    problems: int
+    errors: int
+    pages_written: int
+    failure: str | None = None
+
+
+class Changes:
+    """The vault-relative paths changed since the last rebuild; the watchdog side only adds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self.flag = threading.Event()
+        self.last_event = 0.0
+
+    def add(self, rel: str) -> None:
+        with self._lock:
+            self._paths.add(rel)
+            self.last_event = time.monotonic()
+        self.flag.set()
+
+    def peek(self) -> list[str]:
+        with self._lock:
+            return list(self._paths)
+
+    def take(self) -> tuple[str, ...]:
+        with self._lock:
+            paths, self._paths = self._paths, set()
+            self.flag.clear()
+        return tuple(sorted(paths))
+
+
+def relevant(root: Path, out: Path, path: str) -> str | None:
+    """The vault-relative path if an event on `path` can change the site, else None."""
+    target = Path(path)
+    try:
+        target.relative_to(out)
+        return None  # our own output
+    except ValueError:
+        pass
+    try:
+        rel = target.relative_to(root)
+    except ValueError:
+        return None
+    parts = rel.parts
+    if not parts or any(p.startswith(".") for p in parts[:-1]):
+        return None
+    if parts == (CONFIG_FILE,):
+        return rel.as_posix()
+    if parts[0] == CUSTOMERS_DIR and len(parts) > 1 and is_note_name(parts[-1]):
+        return rel.as_posix()
+    if parts[0] == TEMPLATES_DIR and len(parts) > 1 and not parts[-1].startswith((".", "#", "~")) \
+            and not parts[-1].endswith(("~", ".swp", "___")):
+        return rel.as_posix()
+    return None
+
+
+class _Handler(FileSystemEventHandler):
+    """Records relevant paths; nothing else happens on watchdog's thread."""
+
+    def __init__(self, root: Path, out: Path, changes: Changes) -> None:
+        self.root, self.out, self.changes = root, out, changes
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = raw.decode() if isinstance(raw, bytes) else raw
+            if path:
+                rel = relevant(self.root, self.out, path)
+                if rel is not None:
+                    self.changes.add(rel)
+
+
+class Watcher:
+    """Builds a vault's site, then rebuilds it after each burst of changes until stopped."""
+
+    def __init__(self, root: Path, out: Path, today: date | None = None, *,
+                 quiet: float = QUIET, max_wait: float = MAX_WAIT,
+                 report: Callable[[Rebuild], None] = lambda r: None) -> None:
+        self.root = root.resolve()
+        self.out = out.resolve()
+        self.today = today
+        self.quiet, self.max_wait = quiet, max_wait
+        self.report = report
+        self.changes = Changes()
+        self.stopping = threading.Event()
+        self.builds = 0  # successful builds so far; serve's reload counter
+        self.built = threading.Condition()
+        self._observer: Observer | None = None  # type: ignore[valid-type]
+
+    def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
+        """One build; an exception is reported, and the last good site stays as it was."""
+        started = time.perf_counter()
+        when = self.today or date.today()
+        try:
+            vault = load_vault(self.root, when)
+            result = build_site(vault, self.out, when, self.root)
+        except Exception as exc:  # the watcher must survive any bad build
+            failure = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+            outcome = Rebuild(self.builds, changed, time.perf_counter() - started, 0, 0, 0,
+                              failure)
+        else:
+            with self.built:
+                self.builds += 1
+                self.built.notify_all()
+            outcome = Rebuild(self.builds, changed, time.perf_counter() - started,
+                              len(vault.problems), vault.error_count, result.written)
+        self.report(outcome)
+        return outcome
+
+    def start(self) -> None:
+        """Start watching (customers/, vault.yml's folder, templates/ if present)."""
+        handler = _Handler(self.root, self.out, self.changes)
+        observer = Observer()
+        observer.schedule(handler, str(self.root), recursive=False)
+        for name in (CUSTOMERS_DIR, TEMPLATES_DIR):
+            if (self.root / name).is_dir():
+                observer.schedule(handler, str(self.root / name), recursive=True)
+        observer.start()
+        self._observer = observer
+
+    def stop(self) -> None:
+        """Stop the loop and the observer, and wait for both."""
+        self.stopping.set()
+        self.changes.flag.set()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join()
+            self._observer = None
+        with self.built:
+            self.built.notify_all()
+
+    def run(self) -> None:
+        """The one loop: wait for a change, debounce, rebuild; until `stop`."""
+        while not self.stopping.is_set():
+            self.changes.flag.wait()
+            if self.stopping.is_set():
+                break
+            self._settle()
+            if self.stopping.is_set():
+                break
+            self.rebuild(self.changes.take())
+
+    def _settle(self) -> None:
+        """Wait for QUIET seconds without events (at most MAX_WAIT), then once more if a
+        changed note is empty (a save caught between its truncate and its write)."""
+        self._debounce()
+        if self._empty_notes():
+            self.stopping.wait(self.quiet)
+            self._debounce()
+
+    def _debounce(self) -> None:
+        first = time.monotonic()
+        while not self.stopping.is_set():
+            now = time.monotonic()
+            quiet_left = self.changes.last_event + self.quiet - now
+            limit_left = first + self.max_wait - now
+            if quiet_left <= 0 or limit_left <= 0:
+                return
+            self.stopping.wait(min(quiet_left, limit_left))
+
+    def _empty_notes(self) -> bool:
+        for rel in self.changes.peek():
+            if rel.startswith(CUSTOMERS_DIR + "/"):
+                try:
+                    if (self.root / rel).stat().st_size == 0:
+                        return True
+                except OSError:
+                    continue
+        return False
+
+    def wait_for_build(self, after: int, timeout: float) -> int:
+        """Block until more than `after` builds happened (or timeout, or stop); the count."""
+        with self.built:
+            self.built.wait_for(lambda: self.builds > after or self.stopping.is_set(), timeout)
+            return self.builds
+
+
+def describe(rebuild: Rebuild) -> str:
+    """One short line: what changed, how long it took, the problem count (or the failure)."""
+    names = [Path(p).name for p in rebuild.changed]
+    if not names:
+        what = "built"
+    else:
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        what = f"{len(names)} file{'s' if len(names) != 1 else ''} changed ({shown})"
+    if rebuild.failure is not None:
+        return f"{what}: build failed, keeping the last good site: {rebuild.failure}"
+    problems = f"{rebuild.problems} problem{'s' if rebuild.problems != 1 else ''}"
+    if rebuild.errors:
+        problems += f" ({rebuild.errors} error{'s' if rebuild.errors != 1 else ''})"
+    return (f"{what}: rebuilt in {rebuild.seconds:.2f} s, {rebuild.pages_written} "
+            f"file{'s' if rebuild.pages_written != 1 else ''} written, {problems}")
