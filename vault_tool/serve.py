@@ -4,7 +4,7 @@ Only regular files inside the site folder are served: no `..`, no symbolic link 
 leads out of it, and no hidden file (such as the build's manifest). Pages reload the
 MkDocs way: each served HTML response (never the file on disk, so `build` output stays
 byte-identical) gets a small script that long-polls RELOAD_PATH?since=N; the server
-answers when the build counter passes N (or after POLL_SECONDS, and the script asks
+answers when the build counter is no longer N (or after POLL_SECONDS, and the script asks
 again), and the page reloads itself.
 """
 
@@ -27,7 +27,7 @@ RELOAD_SCRIPT = """<script>
   function poll() {
     fetch("%s?since=" + since, {cache: "no-store"})
       .then(function (r) { return r.json(); })
-      .then(function (d) { if (d.build > since) { location.reload(); } else { poll(); } })
+      .then(function (d) { if (d.build !== since) { location.reload(); } else { poll(); } })
       .catch(function () { setTimeout(poll, 1000); });
   }
   poll();

@@ -78,8 +78,11 @@ class Changes:
         return tuple(sorted(paths))
 
 
-def relevant(root: Path, out: Path, path: str) -> str | None:
-    """The vault-relative path if an event on `path` can change the site, else None."""
+def relevant(root: Path, out: Path, path: str, folder: bool = False) -> str | None:
+    """The vault-relative path if an event on `path` can change the site, else None.
+
+    A folder under customers/ that is created, moved or deleted counts (it may hold notes).
+    """
     target = Path(path)
     try:
         target.relative_to(out)
@@ -95,7 +98,8 @@ def relevant(root: Path, out: Path, path: str) -> str | None:
         return None
     if parts == (CONFIG_FILE,):
         return rel.as_posix()
-    if parts[0] == CUSTOMERS_DIR and len(parts) > 1 and is_note_name(parts[-1]):
+    if parts[0] == CUSTOMERS_DIR and len(parts) > 1 and (
+            is_note_name(parts[-1]) or (folder and not parts[-1].startswith("."))):
         return rel.as_posix()
     if parts[0] == TEMPLATES_DIR and len(parts) > 1 and not parts[-1].startswith((".", "#", "~")) \
             and not parts[-1].endswith(("~", ".swp", "___")):
@@ -112,10 +116,12 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type not in ("created", "deleted", "moved"):
+            return  # a folder is "modified" by every swap file written in it
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             path = raw.decode() if isinstance(raw, bytes) else raw
             if path:
-                rel = relevant(self.root, self.out, path)
+                rel = relevant(self.root, self.out, path, event.is_directory)
                 if rel is not None:
                     self.changes.add(rel)
 
@@ -218,10 +224,14 @@ class Watcher:
                     continue
         return False
 
-    def wait_for_build(self, after: int, timeout: float) -> int:
-        """Block until more than `after` builds happened (or timeout, or stop); the count."""
+    def wait_for_build(self, seen: int, timeout: float) -> int:
+        """Block until the build count is no longer `seen` (or timeout, or stop); the count.
+
+        "No longer", not "more than": a page still open from an earlier session, whose
+        count was higher, then reloads too.
+        """
         with self.built:
-            self.built.wait_for(lambda: self.builds > after or self.stopping.is_set(), timeout)
+            self.built.wait_for(lambda: self.builds != seen or self.stopping.is_set(), timeout)
             return self.builds
 
 
