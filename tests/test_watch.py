@@ -206,6 +206,20 @@ def test_rename_and_delete_remove_stale_pages(session: Session) -> None:
     assert len(session.reports) <= 3 + 2 * 3
 
 
+def test_a_customers_folder_made_anew_is_watched_again(session: Session) -> None:
+    customers = session.root / "customers"
+    os.rename(customers, session.root / "old-customers")  # a checkout that replaces it
+    session.wait_rebuilds(1)
+    assert session.customer_pages() == set()
+    customers.mkdir()
+    (customers / "gamma.md").write_text(note("Gamma"), encoding="utf-8")
+    session.wait_rebuilds(len(session.reports))
+    assert session.customer_pages() == {"gamma.html"}
+    (customers / "gamma.md").write_text(note("Gamma Two"), encoding="utf-8")
+    session.wait_rebuilds(len(session.reports))
+    assert "Gamma Two" in session.page("gamma")
+
+
 def test_an_invalid_note_shows_on_the_problems_page_until_fixed(session: Session) -> None:
     problems = session.out / "problems.html"
     assert "customers/acme.md" not in problems.read_text(encoding="utf-8")

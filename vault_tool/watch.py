@@ -20,6 +20,7 @@ A note that is still empty after that is built as it is (and reported as a probl
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from .build import build_site
 from .config import CONFIG_FILE
@@ -96,7 +98,7 @@ def relevant(root: Path, out: Path, path: str, folder: bool = False) -> str | No
     parts = rel.parts
     if not parts or any(p.startswith(".") for p in parts[:-1]):
         return None
-    if parts == (CONFIG_FILE,):
+    if parts == (CONFIG_FILE,) or (folder and parts in ((CUSTOMERS_DIR,), (TEMPLATES_DIR,))):
         return rel.as_posix()
     if parts[0] == CUSTOMERS_DIR and len(parts) > 1 and (
             is_note_name(parts[-1]) or (folder and not parts[-1].startswith("."))):
@@ -142,6 +144,8 @@ class Watcher:
         self.builds = 0  # successful builds so far; serve's reload counter
         self.built = threading.Condition()
         self._observer: Observer | None = None  # type: ignore[valid-type]
+        self._handler = _Handler(self.root, self.out, self.changes)
+        self._folders: dict[str, tuple[ObservedWatch, int]] = {}
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
         """One build; an exception is reported, and the last good site stays as it was."""
@@ -165,14 +169,34 @@ class Watcher:
 
     def start(self) -> None:
         """Start watching (customers/, vault.yml's folder, templates/ if present)."""
-        handler = _Handler(self.root, self.out, self.changes)
+        self._handler = _Handler(self.root, self.out, self.changes)
         observer = Observer()
-        observer.schedule(handler, str(self.root), recursive=False)
-        for name in (CUSTOMERS_DIR, TEMPLATES_DIR):
-            if (self.root / name).is_dir():
-                observer.schedule(handler, str(self.root / name), recursive=True)
+        observer.schedule(self._handler, str(self.root), recursive=False)
         observer.start()
         self._observer = observer
+        self._watch_folders()
+
+    def _watch_folders(self) -> None:
+        """Watch customers/ and templates/ as they are now: created after the start, or
+        deleted and made anew (a `git checkout`), a folder needs a new watch."""
+        if self._observer is None:
+            return
+        for name in (CUSTOMERS_DIR, TEMPLATES_DIR):
+            try:
+                inode: int | None = (self.root / name).stat().st_ino
+            except OSError:
+                inode = None
+            old = self._folders.get(name)
+            if old is not None and old[1] == inode:
+                continue
+            if old is not None:
+                with contextlib.suppress(KeyError, OSError):  # already gone with its folder
+                    self._observer.unschedule(old[0])
+                del self._folders[name]
+            if inode is not None and (self.root / name).is_dir():
+                watch = self._observer.schedule(self._handler, str(self.root / name),
+                                                recursive=True)
+                self._folders[name] = (watch, inode)
 
     def stop(self) -> None:
         """Stop the loop and the observer, and wait for both."""
@@ -182,6 +206,7 @@ class Watcher:
             self._observer.stop()
             self._observer.join()
             self._observer = None
+            self._folders.clear()
         with self.built:
             self.built.notify_all()
 
@@ -194,6 +219,7 @@ class Watcher:
             self._settle()
             if self.stopping.is_set():
                 break
+            self._watch_folders()
             self.rebuild(self.changes.take())
 
     def _settle(self) -> None:
