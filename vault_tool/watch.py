@@ -274,5 +274,7 @@ def describe(rebuild: Rebuild) -> str:
     problems = f"{rebuild.problems} problem{'s' if rebuild.problems != 1 else ''}"
     if rebuild.errors:
         problems += f" ({rebuild.errors} error{'s' if rebuild.errors != 1 else ''})"
-    return (f"{what}: rebuilt in {rebuild.seconds:.2f} s, {rebuild.pages_written} "
+    timing = f"built in {rebuild.seconds:.2f} s" if not names else \
+        f"{what}: rebuilt in {rebuild.seconds:.2f} s"
+    return (f"{timing}, {rebuild.pages_written} "
             f"file{'s' if rebuild.pages_written != 1 else ''} written, {problems}")
