@@ -4,18 +4,39 @@ from __future__ import annotations
 
 import tempfile
 import webbrowser
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import click
 
+from .autocommit import commit_changed_notes
 from .build import BuildRefused, check_output
 from .cli import EXIT_PROBLEMS, cli, today_option, vault_root
+from .history import GitFailed
 from .watch import Rebuild, Watcher, describe
 
 
 def _echo(rebuild: Rebuild) -> None:
     click.echo(f"vault-tool: {describe(rebuild)}", err=rebuild.failure is not None)
+
+
+def committing(root: Path, today: date | None) -> Callable[[Rebuild], None]:
+    """A report that also commits the changed notes after a rebuild with no errors."""
+
+    def report(rebuild: Rebuild) -> None:
+        _echo(rebuild)
+        if not rebuild.changed or rebuild.failure is not None or rebuild.errors:
+            return
+        try:
+            message = commit_changed_notes(root, today or date.today())
+        except (GitFailed, FileNotFoundError) as exc:
+            click.echo(f"vault-tool: not committed: {str(exc).splitlines()[-1]}", err=True)
+            return
+        if message is not None:
+            click.echo(f"vault-tool: committed: {message.splitlines()[0]}", err=True)
+
+    return report
 
 
 def _run(watcher: Watcher, ready: str) -> None:
@@ -42,9 +63,12 @@ def _first_build(ctx: click.Context, watcher: Watcher) -> None:
 @cli.command()
 @click.option("-o", "--output", default=None, metavar="DIR",
               help="Write the dashboard here (default: site/ in the vault).")
+@click.option("--commit", "commit", is_flag=True,
+              help="After each rebuild with no errors, commit the changed customer notes "
+                   "with a message saying what changed (off by default).")
 @today_option
 @click.pass_context
-def watch(ctx: click.Context, output: str | None, today: date | None) -> None:
+def watch(ctx: click.Context, output: str | None, commit: bool, today: date | None) -> None:
     """Build the dashboard, then rebuild it after every change, until Ctrl-C.
 
     Watches customers/, vault.yml and the vault's templates/ folder. Changes
@@ -54,16 +78,21 @@ def watch(ctx: click.Context, output: str | None, today: date | None) -> None:
     folder. Prints one line per rebuild: what changed, how long it took, the
     problem count. A broken note shows up on the problems page; a build that
     fails keeps the last good site. Without --today, each rebuild uses the
-    date of the moment.
+    date of the moment. With --commit, each rebuild with no errors commits the
+    customer notes that changed, as the configured git user, with a message
+    such as `acme: status: prospect → active; log +1`; nothing else is
+    committed.
 
     \b
     Examples:
       vault-tool watch
       vault-tool watch -o /tmp/dashboard --today 2026-11-23
+      vault-tool watch --commit
     """
     root = vault_root(ctx)
     target = ctx.obj["dir"] / output if output else root / "site"
-    watcher = Watcher(root, target, today, report=_echo)
+    report = committing(root, today) if commit else _echo
+    watcher = Watcher(root, target, today, report=report)
     _first_build(ctx, watcher)
     _run(watcher, f"watching {root}")
 
