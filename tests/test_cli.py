@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import make_vault as write
 
 import vault_tool.cli as cli_module
 from vault_tool.cli import cli
@@ -48,14 +49,6 @@ name: Broken
 status: activ
 ---
 """
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def vault(tmp_path: Path, **extra: str) -> Path:

@@ -8,6 +8,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+from conftest import make_vault as write
+
 from vault_tool.build import build_site
 from vault_tool.markdown import is_safe_url, render
 from vault_tool.vault import load_vault
@@ -37,14 +39,6 @@ def scan(path: Path) -> Scan:
     parser = Scan()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
 
 
 def build(root: Path, locale: str = "en") -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,15 @@ from .ciscaffold import CI, REQUIREMENTS, ci_files
 from .cli import EXIT_OK, EXIT_PROBLEMS, cli, format_option, today_option, vault_root
 from .config import CONFIG_FILE, load_settings
 from .convert import nearest
-from .history import CustomerHistory, HistoryEntry, RepoState, customer_history, git, repo_state
+from .history import (
+    CustomerHistory,
+    HistoryEntry,
+    RepoState,
+    customer_history,
+    git,
+    git_time,
+    repo_state,
+)
 from .hooks import install_hook
 from .i18n import text_table, width
 from .model import Settings
@@ -125,7 +133,7 @@ def _not_found(ctx: click.Context, locale: str, result: CustomerHistory) -> None
 def _state_notes(state: RepoState, locale: str) -> list[str]:
     notes = []
     if state.shallow:
-        notes.append(say(locale, "shallow", since=_when(state.shallow_since)))
+        notes.append(say(locale, "shallow", since=git_time(state.shallow_since)))
     if state.detached:
         notes.append(say(locale, "detached", head=state.head[:state.abbrev]))
     return notes
@@ -152,22 +160,13 @@ def _entry_text(entry: HistoryEntry, locale: str) -> str:
     if entry.uncommitted:
         lines = [say(locale, "uncommitted")]
     else:
-        lines = [f"{entry.short}  {_when(entry.date)}  {entry.author} <{entry.email}>"]
+        lines = [f"{entry.short}  {git_time(entry.date)}  {entry.author} <{entry.email}>"]
         lines.append(f"    {entry.message.splitlines()[0] if entry.message else ''}")
     if entry.boundary:
         lines.append(f"    ({say(locale, 'boundary')})")
     for line in describe_changes(entry.changes, locale):
         lines.append(f"      {line}" if line.startswith("  ") else f"    - {line}")
     return "\n".join(lines)
-
-
-def _when(iso: str | None) -> str:
-    """`2026-11-12 14:03 +08:00`: the author's own clock, as git shows it."""
-    if not iso:
-        return ""
-    moment = datetime.fromisoformat(iso)
-    offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}" if offset else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def _print_json(data: object) -> None:

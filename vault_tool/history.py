@@ -144,6 +144,15 @@ def _git_env() -> dict[str, str]:
     return env
 
 
+def git_time(iso: str | None) -> str:
+    """`2026-11-12 14:03 +08:00`: the author's own clock, as git shows it."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}" if offset else f"{moment:%Y-%m-%d %H:%M}"
+
+
 def repo_state(vault_root: Path) -> RepoState:
     """Where the vault sits in git, in three quick `rev-parse`s."""
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from markupsafe import Markup
@@ -17,7 +17,7 @@ from . import analytics, pipeline
 from .changes import describe_changes
 from .charts import Bar, bar_chart, donut_chart
 from .followups import Board, DueItem, board
-from .history import HistoryEntry
+from .history import HistoryEntry, git_time
 from .i18n import label, tr, tr_or
 from .model import Customer, Vault
 from .stages import StageStats
@@ -199,20 +199,12 @@ class CustomerHistoryView:
 
 def customer_history(history: SiteHistory, path: str, locale: str) -> CustomerHistoryView:
     """A customer page's history: its latest commits, and whether it has uncommitted edits."""
-    entries = tuple(ChangeView(e.short or "", e.author or "", _when(e.date), e.message.split("\n")[0],
+    entries = tuple(ChangeView(e.short or "", e.author or "", git_time(e.date), e.message.split("\n")[0],
                                tuple(describe_changes(e.changes, locale)))
                     for e in history.notes.get(path, ()) if not e.uncommitted)
     last = entries[0] if entries else None
     return CustomerHistoryView(last.author if last else "", last.when if last else "",
                                path in history.uncommitted, entries)
-
-
-def _when(iso: str | None) -> str:
-    if not iso:
-        return ""
-    moment = datetime.fromisoformat(iso)
-    offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}" if offset else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def pipeline_page(vault: Vault, today: date, history: SiteHistory | None = None) -> PipelinePage:
