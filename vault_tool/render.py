@@ -158,11 +158,12 @@ def render_site(vault: Vault, today: date, history: views.SiteHistory | None = N
                dormant_after=str(vault.settings.dormant_after))
     yield page("owners.html", "owners.html", owners=views.owners_page(vault, today), active="owners")
     yield from export_pages(vault, today)
-    yield page("problems.html", "problems.html", problems=_problem_groups(vault.problems),
+    by_path = problems_by_path(vault.problems)
+    yield page("problems.html", "problems.html", problems=_problem_groups(by_path),
                active="problems")
     for row in rows:
         yield page(customer_file(row.id), "customer.html", row=row, c=row.customer,
-                   problems=[p for p in vault.problems if p.path == row.customer.path],
+                   problems=by_path.get(row.customer.path, []),
                    log=sorted(row.customer.log, key=lambda e: (e.date, e.line), reverse=True),
                    history=views.customer_history(history, row.customer.path, vault.settings.locale)
                    if history else None, active="home")
@@ -175,10 +176,15 @@ def _groups(follow: Board) -> list[tuple[str, str, tuple[DueItem, ...]]]:
             ("week", "this_week", follow.this_week), ("later", "later", follow.later)]
 
 
-def _problem_groups(problems: tuple[Problem, ...]) -> list[tuple[str, list[Problem]]]:
-    """Problems by file, files with errors first, so the worst is on top."""
+def problems_by_path(problems: tuple[Problem, ...]) -> dict[str, list[Problem]]:
+    """Each file's problems, found once rather than once per customer page."""
     by_path: dict[str, list[Problem]] = {}
     for problem in problems:
         by_path.setdefault(problem.path, []).append(problem)
+    return by_path
+
+
+def _problem_groups(by_path: dict[str, list[Problem]]) -> list[tuple[str, list[Problem]]]:
+    """Problems by file, files with errors first, so the worst is on top."""
     return sorted(by_path.items(),
                   key=lambda kv: (not any(p.severity == "error" for p in kv[1]), kv[0]))
