@@ -186,6 +186,19 @@ def _position(line_starts: list[int], index: int, offset: int) -> tuple[int, int
     return row + offset, index - line_starts[row] + 1
 
 
+def _too_deep(text: str, fallback: int) -> int:
+    """Where flow brackets first nest deeper than MAX_DEPTH (the root mapping is level 1)."""
+    depth = 1
+    for index, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif char in "]}":
+            depth -= 1
+    return fallback
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 1) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document; `line_offset` is the file line of the text's first line."""
     builder = _Builder(path, line_offset, text)
@@ -200,6 +213,13 @@ def parse_yaml(text: str, path: str, line_offset: int = 1) -> tuple[Node | None,
             return None, builder.problems
         mark = exc.problem_mark or exc.context_mark
         index = mark.index if mark else 0
+        if "nesting depth" in (exc.problem or ""):
+            # libyaml 0.2.6+ stops at its own depth limit while scanning ahead, before
+            # our limit was reached event by event: report it as ours, where ours is passed.
+            line, column = _position(builder.line_starts, _too_deep(text, index), line_offset)
+            builder.problems.append(Problem.error(path, line, column, "yaml-too-deep",
+                                                  limit=MAX_DEPTH))
+            return None, builder.problems
         if text.strip() and not text[index:].strip():
             # The error is "found the end": point at what was left open (the start
             # of a quoted text, or the last thing written, as in `name: [`), not at
