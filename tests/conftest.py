@@ -6,10 +6,20 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from vault_tool.model import Problem, Vault
 from vault_tool.vault import load_vault
 
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
+    """The cache's signing key goes to a folder of the test run, not the user's ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 Where = tuple[str, int, int, str, str]
 

@@ -270,7 +270,9 @@ def test_relevant_paths() -> None:
     assert relevant(Path("/v"), Path("/v/customers/out"), "/v/customers/out/x.md") is None
 
 
-def test_a_build_that_raises_keeps_the_last_good_site(tmp_path: Path,
+@pytest.mark.parametrize("target", ["vault_tool.build.site_pages",
+                                    "vault_tool.render.Renderer.customer_page"])
+def test_a_build_that_raises_keeps_the_last_good_site(tmp_path: Path, target: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
     reports: list[Rebuild] = []
@@ -281,7 +283,7 @@ def test_a_build_that_raises_keeps_the_last_good_site(tmp_path: Path,
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("template exploded\non two lines")
 
-    monkeypatch.setattr("vault_tool.build.render_site", broken)
+    monkeypatch.setattr(target, broken)
     (root / "customers" / "acme.md").write_text(note("Acme Changed"), encoding="utf-8")
     failed = watcher.rebuild(("customers/acme.md",))
     assert failed.failure == "RuntimeError: template exploded on two lines"

@@ -1,26 +1,36 @@
 """The one orchestrator from vault to site, and the atomic writing of the site.
 
-Every file is written to a temporary file in its own folder, synced and
-renamed over the old one, so a browser never sees half a page; files whose
-bytes did not change are not touched. A manifest lists what the build wrote,
+Every file is written to a temporary file in its own folder and renamed over
+the old one, so a browser never sees half a page; files whose bytes did not
+change are not touched. (No fsync: the site is made from the vault and can
+always be made again, and syncing 10,000 pages would cost seconds.) A manifest lists what the build wrote,
 so the next build removes its own stale pages and nothing else.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import __version__
 from .asof import AsOfError, load_at, resolve
+from .cache import CACHE_DIR, RACY_NS, Stamp, digest, read_pickle, stamp_of, write_pickle
+from .config import CONFIG_FILE
 from .history import note_timeline, repo_state, vault_history
-from .model import Vault
+from .model import Customer, Problem, Vault
+from .output import customer_file
 from .pipeline import quarter_start
-from .render import render_site
+from .render import Renderer, problems_by_path, renderer, site_pages, template_dir
 from .stages import deal_tracks, stage_stats
+from .vault import find_notes
 from .views import SiteHistory
+from .workers import run_chunks
 
 MANIFEST = ".vault-tool-manifest"
 
@@ -48,8 +58,6 @@ def write_atomic(path: Path, content: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
@@ -106,16 +114,75 @@ def gather_history(vault_root: Path, vault: Vault, today: date, wanted: bool | N
     return SiteHistory(stats, then, revision.short, revision.day, notes.entries, notes.uncommitted), ""
 
 
+class SiteMemo:
+    """What the builds into one folder wrote: each customer page's input key and the file's
+    stamp after writing. A page whose key and file are both unchanged is not made again.
+
+    Kept in memory by `watch`, and on disk (signed, like the note cache) for `build`.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        stored = read_pickle(path) if path else None
+        self.pages: dict[str, tuple[bytes, Stamp]] = stored if isinstance(stored, dict) else {}
+        # The last key of each page with the objects it was made from: an unchanged note
+        # keeps its Customer object in the note cache, so its key need not be hashed again.
+        self._recent: dict[str, tuple[object, object, bytes, bytes]] = {}
+
+    @classmethod
+    def for_output(cls, root: Path, out: Path) -> SiteMemo:
+        name = digest(str(out.resolve()).encode()).hex()
+        return cls(root / CACHE_DIR / f"site-{name}.pickle")
+
+    def key(self, path: str, context: bytes, inputs: tuple[object, ...]) -> bytes:
+        recent = self._recent.get(path)
+        if recent is not None and recent[0] is inputs[0] and recent[1] == inputs[1:] \
+                and recent[2] == context:
+            return recent[3]
+        key = digest(context + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL))
+        self._recent[path] = (inputs[0], inputs[1:], context, key)
+        return key
+
+    def fresh(self, out: Path, path: str, key: bytes) -> bool:
+        known = self.pages.get(path)
+        return known is not None and known[0] == key and stamp_of(out / path) == known[1]
+
+    def save(self, written: dict[str, tuple[bytes, Stamp]], paths: set[str]) -> None:
+        self.pages = {p: v for p, v in (self.pages | written).items() if p in paths}
+        self._recent = {p: v for p, v in self._recent.items() if p in paths}
+        if self.path is not None:
+            write_pickle(self.path, self.pages)
+
+
 def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = None,
-               history: SiteHistory | None = None) -> BuildResult:
-    """Render the vault into `out`; remove the pages an earlier build made that are gone."""
+               history: SiteHistory | None = None, memo: SiteMemo | None = None) -> BuildResult:
+    """Render the vault into `out`; remove the pages an earlier build made that are gone.
+
+    Everything about the whole vault is rendered before anything is written, and so is
+    one customer page, so a template that fails leaves the last site as it was. With a
+    `memo`, customer pages whose inputs did not change are not rendered again.
+    """
     check_output(out, vault_root)
+    memo = memo or SiteMemo()
     old = previous_files(out)
-    written = 0
-    paths: list[str] = []
-    pages = list(render_site(vault, today, history))  # a render that fails writes nothing
+    r = renderer(vault, today, history)
+    pages = list(site_pages(r, vault))
+    context = page_context(r)
+    by_path = problems_by_path(vault.problems)
+    todo: list[tuple[Customer, list[Problem], bytes]] = []
+    paths = [page.path for page in pages]
+    for customer in vault.customers:
+        path = customer_file(customer.id)
+        paths.append(path)
+        problems = by_path.get(customer.path, [])
+        key = memo.key(path, context, (customer, problems, _history_of(history, customer.path)))
+        if not memo.fresh(out, path, key):
+            todo.append((customer, problems, key))
+    if todo:
+        r.customer_page(todo[0][0], todo[0][1])  # a broken template fails here, before writing
+    results = run_chunks(lambda chunk: [_write_customer(r, out, *job) for job in chunk], todo)
+    written = sum(changed for _, changed, _ in results)
     for page in pages:
-        paths.append(page.path)
         written += write_atomic(out / page.path, page.content)
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(
         f"{p}\n" for p in sorted(paths))
@@ -127,10 +194,112 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
             target.unlink()
             removed += 1
             _remove_empty_parents(target.parent, out)
+    memo.save({path: entry for path, _, entry in results}, set(paths))
     return BuildResult(len(paths), written, removed)
+
+
+def page_context(r: Renderer) -> bytes:
+    """What every customer page depends on besides its customer: the tool, the day, the
+    settings, the site's name and the templates."""
+    parts = [__version__.encode(), r.today.isoformat().encode(),
+             pickle.dumps((r.settings, r.site.title, r.site.currency, r.history is not None))]
+    for template in sorted(template_dir().rglob("*")):
+        if template.is_file():
+            parts += [template.name.encode(), template.read_bytes()]
+    return digest(b"\0".join(parts))
+
+
+def _history_of(history: SiteHistory | None, path: str) -> object:
+    if history is None:
+        return None
+    return history.notes.get(path, ()), path in history.uncommitted
+
+
+def _write_customer(r: Renderer, out: Path, customer: Customer, problems: list[Problem],
+                    key: bytes) -> tuple[str, bool, tuple[bytes, Stamp]]:
+    page = r.customer_page(customer, problems)
+    changed = write_atomic(out / page.path, page.content)
+    return page.path, changed, (key, stamp_of(out / page.path) or Stamp(-1, -1, -1))
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:
     while folder != stop and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+# --- a build with nothing to do ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """What a build into `out` reported, kept to be reported again while nothing changes."""
+
+    key: bytes
+    made_ns: int
+    outputs: dict[str, Stamp]
+    result: BuildResult
+    problems: tuple[Problem, ...]
+    locale: str
+
+
+def inputs_key(root: Path, today: date, options: str) -> bytes | None:
+    """A fingerprint of everything a plain build reads: the tool, the day, the options,
+    vault.yml, the templates, git's HEAD, and every note's stamp. None when a note is so
+    recent that its stamp cannot be trusted to show a change (see cache.RACY_NS)."""
+    parts = [__version__.encode(), today.isoformat().encode(), options.encode(),
+             _head(root).encode()]
+    config = root / CONFIG_FILE
+    parts.append(config.read_bytes() if config.is_file() else b"-")
+    for template in sorted(template_dir().rglob("*")):
+        if template.is_file():
+            parts += [template.name.encode(), template.read_bytes()]
+    limit = time.time_ns() - RACY_NS
+    for rel in find_notes(root):
+        stamp = stamp_of(root / rel)
+        if stamp is None or stamp.mtime_ns >= limit:
+            return None
+        parts.append(f"{rel}\0{stamp.size}\0{stamp.mtime_ns}\0{stamp.inode}".encode())
+    return digest(b"\0".join(parts))
+
+
+def _head(root: Path) -> str:
+    """The commit the history sections would read (empty outside a repository)."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip()
+
+
+def _unchanged_path(root: Path, out: Path) -> Path:
+    return root / CACHE_DIR / f"build-{digest(str(out.resolve()).encode()).hex()}.pickle"
+
+
+def unchanged_build(root: Path, out: Path, key: bytes | None) -> Unchanged | None:
+    """The last build's report if its inputs are `key` and every file it wrote is as it left it."""
+    if key is None:
+        return None
+    last = read_pickle(_unchanged_path(root, out))
+    if not isinstance(last, Unchanged) or last.key != key:
+        return None
+    if any(stamp_of(out / path) != stamp for path, stamp in last.outputs.items()):
+        return None
+    return last
+
+
+def remember_build(root: Path, out: Path, key: bytes | None, result: BuildResult,
+                   problems: tuple[Problem, ...], locale: str) -> None:
+    """Keep what `unchanged_build` needs to skip the next build if nothing changes."""
+    path = _unchanged_path(root, out)
+    if key is None:
+        path.unlink(missing_ok=True)
+        return
+    outputs = {}
+    for rel in [*sorted(previous_files(out)), MANIFEST]:
+        stamp = stamp_of(out / rel)
+        if stamp is None:
+            return
+        outputs[rel] = stamp
+    write_pickle(path, Unchanged(key, time.time_ns(), outputs, result, problems, locale))

@@ -10,20 +10,25 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
+from .cache import CACHE_DIR, NoteCache
 from .convert import DURATION_RE, MAX_DURATION_DAYS, UNIT_DAYS, nearest
 from .followups import due_within
 from .i18n import text_table, tr
 from .messages import format_problem
-from .model import Duration, Vault
+from .model import Duration, Problem, Vault
 from .records import customer_dict, due_dict, problem_dict
 from .vault import is_vault, load_vault
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,10 +122,11 @@ def vault_root(ctx: click.Context) -> Path:
 
 
 def open_vault(ctx: click.Context, today: date | None, as_of: str | None = None,
-               only_id: str | None = None) -> tuple[Vault, Path, date]:
+               only_id: str | None = None, cache: bool = True) -> tuple[Vault, Path, date]:
     """The vault now, or with `as_of` as it stood at that revision (exit 1 if it cannot be read).
 
-    `only_id` lets an old vault be read for one customer (see asof.load_at).
+    `only_id` lets an old vault be read for one customer (see asof.load_at). The vault now
+    is read through the note cache in .vault-tool-cache/ unless `cache` is False.
     """
     root = vault_root(ctx)
     if as_of is not None:
@@ -135,7 +141,12 @@ def open_vault(ctx: click.Context, today: date | None, as_of: str | None = None,
                    err=True)
         return vault, root, when
     when = today or date.today()
-    return load_vault(root, when), root, when
+    if not cache:
+        return load_vault(root, when), root, when
+    notes = NoteCache(root / CACHE_DIR)
+    vault = load_vault(root, when, notes)
+    notes.save()
+    return vault, root, when
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -312,11 +323,15 @@ def _print_customer(record: dict[str, Any], locale: str) -> None:
               help="Leave the fields vault.yml lists as `private` out of every page and file.")
 @click.option("--owner", default=None, metavar="NAME",
               help="Build a dashboard of this owner's customers only.")
+@click.option("--no-cache", is_flag=True,
+              help="Read every note and make every page again, ignoring .vault-tool-cache/ "
+                   "(the cache is still written).")
 @today_option
 @as_of_option
 @click.pass_context
 def build(ctx: click.Context, output: str | None, strict: bool, with_history: bool | None,
-          redact: bool, owner: str | None, today: date | None, as_of: str | None) -> None:
+          redact: bool, owner: str | None, no_cache: bool, today: date | None,
+          as_of: str | None) -> None:
     """Render the HTML dashboard into site/ (or DIR).
 
     Pages: index.html (today's work, key figures and the customer table),
@@ -337,30 +352,63 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
       vault-tool build --no-history  # leave out the sections read from git
       vault-tool build --redact --owner alice -o ../alice   # for Alice, without phone numbers
     """
-    from .build import BuildRefused, build_site, gather_history
+    from .build import (
+        BuildRefused,
+        SiteMemo,
+        build_site,
+        gather_history,
+        inputs_key,
+        remember_build,
+        unchanged_build,
+    )
 
-    vault, root, when = open_vault(ctx, today, as_of)
+    shared = as_of or redact or owner
+    root = vault_root(ctx)
+    target = ctx.obj["dir"] / output if output else root / "site"
+    key = None if shared else inputs_key(root, today or date.today(), f"history={with_history}")
+    last = None if no_cache else unchanged_build(root, target, key)
+    if last is not None:  # nothing changed since the last build into `target`
+        _built(ctx, last.problems, replace(last.result, written=0, removed=0), target, strict,
+               last.locale)
+        return
+    vault, root, when = open_vault(ctx, today, as_of, cache=not no_cache)
     vault = _shared(ctx, vault, redact, owner)
     locale = vault.settings.locale
-    for problem in vault.problems:
-        if problem.severity == "error":
-            click.echo(format_problem(problem, locale), err=True)
-    if strict and vault.error_count:
-        click.echo(tr(locale, "strict_refused").format(errors=vault.error_count), err=True)
-        ctx.exit(EXIT_PROBLEMS)
-    target = ctx.obj["dir"] / output if output else root / "site"
-    shared = as_of or redact or owner
+    _refuse_strict(ctx, vault.problems, strict, locale)
     history, missing = gather_history(root, vault, when, False if shared else with_history)
     if missing:
         click.echo(f"vault-tool: no history sections: {HISTORY_MISSING[missing]}", err=True)
+    memo = None if shared else SiteMemo.for_output(root, target)
     try:
-        result = build_site(vault, target, when, root, history)
+        result = build_site(vault, target, when, root, history, memo)
     except BuildRefused as exc:
         click.echo(f"vault-tool: {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)
+    if not shared:
+        remember_build(root, target, key, result, vault.problems, locale)
+    _built(ctx, (), result, target, False, locale, vault.problems)
+
+
+def _refuse_strict(ctx: click.Context, problems: tuple[Problem, ...], strict: bool,
+                   locale: str) -> None:
+    """Print the errors; with --strict, stop when there are any."""
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in errors:
+        click.echo(format_problem(problem, locale), err=True)
+    if strict and errors:
+        click.echo(tr(locale, "strict_refused").format(errors=len(errors)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+
+
+def _built(ctx: click.Context, problems: tuple[Problem, ...], result: BuildResult, target: Path,
+           strict: bool, locale: str, counted: tuple[Problem, ...] | None = None) -> None:
+    """The build's report: its errors (unless printed already) and the one summary line."""
+    _refuse_strict(ctx, problems, strict, locale)
+    counted = problems if counted is None else counted
     click.echo(tr(locale, "built").format(
         pages=result.pages, written=result.written, removed=result.removed, out=target,
-        errors=vault.error_count, warnings=vault.warning_count))
+        errors=sum(1 for p in counted if p.severity == "error"),
+        warnings=sum(1 for p in counted if p.severity == "warning")))
 
 
 def _shared(ctx: click.Context, vault: Vault, redact: bool, owner: str | None) -> Vault:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,7 @@ from .exports import export_pages
 from .followups import Board, DueItem, board, due_state, follow_up, is_going_cold, last_contact
 from .i18n import label, tr
 from .messages import describe
-from .model import Contact, Customer, FollowUp, Problem, Vault
+from .model import Contact, Customer, FollowUp, Problem, Settings, Vault
 from .output import Page, customer_file, customer_href
 from .sitedata import customers_script, filter_options
 
@@ -57,12 +57,14 @@ class Row:
 
 
 def make_rows(vault: Vault, today: date) -> list[Row]:
-    rows = []
-    for customer in sorted(vault.customers, key=lambda c: (c.name.casefold(), c.id)):
-        plan = follow_up(customer, vault.settings, today)
-        rows.append(Row(customer, plan, last_contact(customer, today),
-                        is_going_cold(customer, vault.settings, today), due_state(plan, today)))
-    return rows
+    return [make_row(customer, vault.settings, today)
+            for customer in sorted(vault.customers, key=lambda c: (c.name.casefold(), c.id))]
+
+
+def make_row(customer: Customer, settings: Settings, today: date) -> Row:
+    plan = follow_up(customer, settings, today)
+    return Row(customer, plan, last_contact(customer, today),
+               is_going_cold(customer, settings, today), due_state(plan, today))
 
 
 def money(value: Decimal | None, currency: str | None = None) -> str:
@@ -128,20 +130,57 @@ class Site:
     warning_count: int
 
 
+@dataclass(frozen=True)
+class Renderer:
+    """One build's Jinja environment and shared page data; renders any page of the site."""
+
+    env: Environment
+    site: Site
+    settings: Settings
+    today: date
+    history: views.SiteHistory | None
+
+    def page(self, path: str, template: str, site: Site | None = None, **context: object) -> Page:
+        root = "../" * path.count("/")
+        html = self.env.get_template(template).render(site=site or self.site, root=root,
+                                                      page_path=path, **context)
+        return Page(path, html.encode("utf-8"))
+
+    def customer_page(self, customer: Customer, problems: list[Problem]) -> Page:
+        """A customer's page: a function of that customer alone (and the build's settings,
+        day and templates), so an unchanged customer's page need not be made again. The
+        vault-wide problem count is therefore left out of its navigation."""
+        row = make_row(customer, self.settings, self.today)
+        return self.page(customer_file(customer.id), "customer.html",
+                         site=replace(self.site, error_count=0, warning_count=0),
+                         row=row, c=customer, problems=problems,
+                         log=sorted(customer.log, key=lambda e: (e.date, e.line), reverse=True),
+                         history=views.customer_history(self.history, customer.path,
+                                                        self.settings.locale)
+                         if self.history else None, active="home")
+
+
+def renderer(vault: Vault, today: date, history: views.SiteHistory | None = None) -> Renderer:
+    title = vault.settings.name or tr(vault.settings.locale, "customers")
+    site = Site(title, today, vault.settings.currency, vault.error_count, vault.warning_count)
+    return Renderer(make_environment(vault.settings.locale), site, vault.settings, today, history)
+
+
 def render_site(vault: Vault, today: date, history: views.SiteHistory | None = None
                 ) -> Iterator[Page]:
     """Every page of the dashboard, in a fixed order, as bytes; `history` adds its sections."""
-    env = make_environment(vault.settings.locale)
-    title = vault.settings.name or tr(vault.settings.locale, "customers")
-    site = Site(title, today, vault.settings.currency, vault.error_count, vault.warning_count)
+    r = renderer(vault, today, history)
+    yield from site_pages(r, vault)
+    by_path = problems_by_path(vault.problems)
+    for customer in vault.customers:
+        yield r.customer_page(customer, by_path.get(customer.path, []))
+
+
+def site_pages(r: Renderer, vault: Vault) -> Iterator[Page]:
+    """The pages and files about the whole vault (everything but the customer pages)."""
+    today, history, page = r.today, r.history, r.page
     rows = make_rows(vault, today)
     follow = board(vault, today)
-
-    def page(path: str, template: str, **context: object) -> Page:
-        root = "../" * path.count("/")
-        html = env.get_template(template).render(site=site, root=root, page_path=path, **context)
-        return Page(path, html.encode("utf-8"))
-
     yield page("index.html", "index.html", rows=rows, board=follow, active="home",
                filters=filter_options(vault), home=views.home(vault, today, follow))
     hrefs = {c.id: customer_href(c.id) for c in vault.customers}
@@ -161,12 +200,6 @@ def render_site(vault: Vault, today: date, history: views.SiteHistory | None = N
     by_path = problems_by_path(vault.problems)
     yield page("problems.html", "problems.html", problems=_problem_groups(by_path),
                active="problems")
-    for row in rows:
-        yield page(customer_file(row.id), "customer.html", row=row, c=row.customer,
-                   problems=by_path.get(row.customer.path, []),
-                   log=sorted(row.customer.log, key=lambda e: (e.date, e.line), reverse=True),
-                   history=views.customer_history(history, row.customer.path, vault.settings.locale)
-                   if history else None, active="home")
     for name in STATIC_FILES:
         yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
 

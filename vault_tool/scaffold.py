@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
+from .cache import CACHE_DIR
 from .config import CONFIG_FILE
 from .vault import CUSTOMERS_DIR, find_notes
 
 Locale = Literal["en", "zh"]
 Action = Literal["created", "kept", "skipped", "updated", "refused"]
-CACHE_DIR = ".vault-tool-cache"
 IGNORED = ("site/", f"{CACHE_DIR}/")
 
 

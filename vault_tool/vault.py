@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 import unicodedata
 from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
 
+from . import __version__
+from .cache import Entry, NoteCache, Stamp, digest, stamp_of
 from .config import CONFIG_FILE, load_settings
-from .model import Customer, Problem, Vault
+from .model import Customer, Problem, Settings, Vault
 from .parse import MAX_FILE_BYTES, parse_note
 from .validate import build_customer
+from .workers import run_chunks
 
 CUSTOMERS_DIR = "customers"
 
@@ -65,10 +69,52 @@ def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
         return None, [Problem.error(rel, 1, 1, "unreadable", reason=exc.strerror or str(exc))]
 
 
-def load_vault(root: Path, today: date) -> Vault:
+def load_vault(root: Path, today: date, cache: NoteCache | None = None) -> Vault:
+    """Every note and vault.yml, checked. With a cache, only changed notes are read again."""
     config_path = root / CONFIG_FILE
     config = read_bytes(config_path, CONFIG_FILE) if config_path.exists() else (None, [])
-    return build_vault(config, find_notes(root), lambda rel: read_bytes(root / rel, rel), today)
+    if cache is None:
+        return build_vault(config, find_notes(root), lambda rel: read_bytes(root / rel, rel), today)
+    return _load_cached(root, config, today, cache)
+
+
+def _load_cached(root: Path, config: tuple[bytes | None, list[Problem]], today: date,
+                 cache: NoteCache) -> Vault:
+    settings, head = read_settings(config)
+    cache.use_context(note_context(config[0], today))
+    paths = find_notes(root)
+    cache.keep_only(set(paths))
+    results: dict[str, NoteResult] = {}
+    missing: list[str] = []
+    for rel in paths:
+        entry = cache.lookup(rel, stamp_of(root / rel), lambda rel=rel: read_bytes(root / rel, rel)[0])
+        if entry is None:
+            missing.append(rel)
+        else:
+            results[rel] = entry.value
+    fresh = run_chunks(lambda chunk: [read_note(root, rel, settings, today) for rel in chunk], missing)
+    for rel, entry in zip(missing, fresh, strict=True):
+        results[rel] = entry.value
+        if entry.digest:  # a note that could not be read is tried again next time
+            cache.store(rel, entry)
+    return assemble_vault(settings, head, paths, results)
+
+
+def note_context(config: bytes | None, today: date) -> bytes:
+    """What every note's result depends on besides its own bytes."""
+    return digest(f"{__version__}\0{today.isoformat()}\0".encode() + (config or b"-"))
+
+
+def read_note(root: Path, rel: str, settings: Settings, today: date) -> Entry:
+    """Read one note and compute its result, with what the cache needs to keep it."""
+    read_ns = time.time_ns()
+    stamp = stamp_of(root / rel)
+    data, problems = read_bytes(root / rel, rel)
+    customer, note_problems = note_result(rel, data, settings, today)
+    value = (customer, tuple(problems) + note_problems)
+    if data is None or stamp is None or stamp.size != len(data):
+        return Entry(Stamp(-1, -1, -1), b"", read_ns, value)  # changing under us: not kept
+    return Entry(stamp, digest(data), read_ns, value)
 
 
 NoteReader = Callable[[str], tuple[bytes | None, list[Problem]]]
@@ -82,20 +128,50 @@ def build_vault(config: tuple[bytes | None, list[Problem]], paths: list[str], re
     `only`, just those notes are read and validated; the others still count for duplicate
     ids. That lets the hook check what a commit changes without reading 10,000 notes.
     """
+    settings, head = read_settings(config)
+    wanted = paths if only is None else [p for p in paths if p in only]
+    results: dict[str, NoteResult] = {}
+    for rel in wanted:
+        data, read_problems = read(rel)
+        customer, problems = note_result(rel, data, settings, today)
+        results[rel] = customer, tuple(read_problems) + problems
+    return assemble_vault(settings, head, paths, results)
+
+
+NoteResult = tuple[Customer | None, tuple[Problem, ...]]
+
+
+def read_settings(config: tuple[bytes | None, list[Problem]]) -> tuple[Settings, list[Problem]]:
+    """The settings from vault.yml's bytes (or their absence), and its problems."""
     data, problems = config
-    problems = list(problems)
     settings, setting_problems = load_settings(data)
-    problems += setting_problems
+    return settings, list(problems) + setting_problems
+
+
+def note_result(rel: str, data: bytes | None, settings: Settings, today: date) -> NoteResult:
+    """One note on its own: its customer (None if unusable) and its problems.
+
+    A pure function of the note's bytes, the settings and `today`, which is what lets a
+    cache keep its result and a worker process compute it.
+    """
+    if data is None:
+        return None, ()
+    customer, problems = build_customer(customer_id(rel), rel, parse_note(data, rel),
+                                        settings, today)
+    return customer, tuple(problems)
+
+
+def assemble_vault(settings: Settings, head: list[Problem], paths: list[str],
+                   results: dict[str, NoteResult]) -> Vault:
+    """The vault from each note's result, in path order, with the checks across notes."""
+    problems = list(head)
     duplicates, duplicate_problems = find_duplicate_ids(paths)
     problems += duplicate_problems
     customers: list[Customer] = []
-    for rel in paths if only is None else [p for p in paths if p in only]:
-        data, read_problems = read(rel)
-        problems += read_problems
-        if data is None:
+    for rel in paths:
+        if rel not in results:
             continue
-        customer, note_problems = build_customer(customer_id(rel), rel, parse_note(data, rel),
-                                                 settings, today)
+        customer, note_problems = results[rel]
         problems += note_problems
         if customer is not None and rel not in duplicates:
             customers.append(customer)

@@ -32,7 +32,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .build import build_site
+from .build import SiteMemo, build_site
+from .cache import CACHE_DIR, NoteCache
 from .config import CONFIG_FILE
 from .vault import CUSTOMERS_DIR, is_note_name, load_vault
 
@@ -146,14 +147,20 @@ class Watcher:
         self._observer: Observer | None = None  # type: ignore[valid-type]
         self._handler = _Handler(self.root, self.out, self.changes)
         self._folders: dict[str, tuple[ObservedWatch, int]] = {}
+        # Kept between rebuilds: a rebuild reads only the notes that changed and makes
+        # only the customer pages whose inputs changed.
+        self.notes = NoteCache(self.root / CACHE_DIR)
+        self.memo = SiteMemo.for_output(self.root, self.out)
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
         """One build; an exception is reported, and the last good site stays as it was."""
         started = time.perf_counter()
         when = self.today or date.today()
         try:
-            vault = load_vault(self.root, when)
-            result = build_site(vault, self.out, when, self.root)
+            vault = load_vault(self.root, when, self.notes)
+            result = build_site(vault, self.out, when, self.root, memo=self.memo)
+            if self.builds == 0:
+                self.notes.save()  # a later `build` or `watch` starts warm
         except Exception as exc:  # the watcher must survive any bad build
             failure = f"{type(exc).__name__}: {exc}".replace("\n", " ")
             outcome = Rebuild(self.builds, changed, time.perf_counter() - started, 0, 0, 0,
@@ -209,6 +216,8 @@ class Watcher:
             self._folders.clear()
         with self.built:
             self.built.notify_all()
+        with contextlib.suppress(Exception):  # a cache is never worth a traceback
+            self.notes.save()
 
     def run(self) -> None:
         """The one loop: wait for a change, debounce, rebuild; until `stop`."""
