@@ -1,0 +1,261 @@
+"""The per-note cache, the page memo, the skipped build and the worker processes."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, make_vault
+
+import vault_tool.vault as vault_module
+from vault_tool import cache as cache_module
+from vault_tool import workers
+from vault_tool.build import SiteMemo, build_site
+from vault_tool.cache import CACHE_DIR, NoteCache, read_pickle, write_pickle
+from vault_tool.cli import cli
+from vault_tool.render import Renderer
+from vault_tool.vault import load_vault
+
+
+def note(name: str, extra: str = "") -> str:
+    return f"---\nname: {name}\nstatus: active\n{extra}---\n\n## Log\n- 2026-11-01 call: hello\n"
+
+
+def age(root: Path, seconds: float = 60) -> None:
+    """Date every note back, so their stamps are past the racy window."""
+    past = time.time() - seconds
+    for path in (root / "customers").rglob("*.md"):
+        os.utime(path, (past, past))
+
+
+@pytest.fixture()
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the notes actually parsed and validated."""
+    seen: list[str] = []
+    real = vault_module.note_result
+
+    def counting(rel: str, *args: object) -> object:
+        seen.append(rel)
+        return real(rel, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vault_module, "note_result", counting)
+    return seen
+
+
+def three(tmp_path: Path) -> Path:
+    root = make_vault(tmp_path / "vault", {f"customers/{n}.md": note(n.title()) for n in
+                                           ("acme", "bolt", "cask")})
+    age(root)
+    return root
+
+
+def test_a_cached_load_reads_only_changed_notes_and_equals_a_plain_load(
+        tmp_path: Path, counted: list[str]) -> None:
+    root = three(tmp_path)
+    notes = NoteCache(None)
+    first = load_vault(root, TODAY, notes)
+    assert sorted(counted) == ["customers/acme.md", "customers/bolt.md", "customers/cask.md"]
+    counted.clear()
+    assert load_vault(root, TODAY, notes) == first and counted == []
+    (root / "customers/bolt.md").write_text(note("Bolt Ltd"), encoding="utf-8")
+    (root / "customers/cask.md").unlink()
+    (root / "customers/dune.md").write_text(note("Dune"), encoding="utf-8")
+    again = load_vault(root, TODAY, notes)
+    assert sorted(counted) == ["customers/bolt.md", "customers/dune.md"]
+    assert again == load_vault(root, TODAY)
+    assert [c.name for c in again.customers] == ["Acme", "Bolt Ltd", "Dune"]
+
+
+def test_another_day_or_another_vault_yml_starts_afresh(tmp_path: Path, counted: list[str]) -> None:
+    root = three(tmp_path)
+    notes = NoteCache(None)
+    load_vault(root, TODAY, notes)
+    counted.clear()
+    load_vault(root, TODAY.replace(day=24), notes)
+    assert len(counted) == 3
+    counted.clear()
+    (root / "vault.yml").write_text("locale: zh\n", encoding="utf-8")
+    load_vault(root, TODAY.replace(day=24), notes)
+    assert len(counted) == 3
+
+
+def test_a_racy_note_is_checked_by_content(tmp_path: Path, counted: list[str]) -> None:
+    """Same size, same modification time, other bytes: the hash tells them apart."""
+    root = three(tmp_path)
+    path = root / "customers/acme.md"
+    path.write_text(note("Acme"), encoding="utf-8")  # just now: racy
+    notes = NoteCache(None)
+    load_vault(root, TODAY, notes)
+    info = path.stat()
+    with open(path, "r+b") as handle:  # same length, written in place: same inode
+        data = handle.read().replace(b"Acme", b"Amce")
+        handle.seek(0)
+        handle.write(data)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    counted.clear()
+    vault = load_vault(root, TODAY, notes)
+    assert counted == ["customers/acme.md"]
+    assert vault.customer("acme") is not None and vault.customer("acme").name == "Amce"  # type: ignore[union-attr]
+
+
+def test_the_disk_cache_is_used_by_a_new_process_and_ignored_when_foreign(
+        tmp_path: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = three(tmp_path)
+    folder = root / CACHE_DIR
+    first = NoteCache(folder)
+    load_vault(root, TODAY, first)
+    first.save()
+    assert (folder / "notes.pickle").is_file()
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    counted.clear()
+    assert load_vault(root, TODAY, NoteCache(folder)) == load_vault(root, TODAY)
+    assert len(counted) == 3  # all three from the plain load, none from the cached one
+
+    data = (folder / "notes.pickle").read_bytes()
+    for damaged in (data[:-10], data[:40] + b"x" + data[41:], b"", b"garbage"):
+        (folder / "notes.pickle").write_bytes(damaged)
+        counted.clear()
+        load_vault(root, TODAY, NoteCache(folder))
+        assert len(counted) == 3, damaged[:20]
+
+    (folder / "notes.pickle").write_bytes(data)
+    monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
+    counted.clear()
+    load_vault(root, TODAY, NoteCache(folder))
+    assert len(counted) == 3
+
+
+def test_a_cache_signed_with_another_key_is_not_unpickled(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unpickling runs code: a file someone else wrote (say, committed to the vault) is ignored."""
+    target = tmp_path / "c.pickle"
+    assert write_pickle(target, {"a": 1})
+    assert read_pickle(target) == {"a": 1}
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    assert read_pickle(target) is None
+
+
+def test_only_changed_customer_pages_are_made_again(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = three(tmp_path)
+    made: list[str] = []
+    real = Renderer.customer_page
+
+    def counting(self: Renderer, customer: object, problems: object) -> object:
+        made.append(customer.id)  # type: ignore[attr-defined]
+        return real(self, customer, problems)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Renderer, "customer_page", counting)
+    out, notes, memo = tmp_path / "site", NoteCache(None), SiteMemo()
+    build_site(load_vault(root, TODAY, notes), out, TODAY, memo=memo)
+    assert sorted(set(made)) == ["acme", "bolt", "cask"]
+    plain = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    made.clear()
+    result = build_site(load_vault(root, TODAY, notes), out, TODAY, memo=memo)
+    assert made == [] and result.written == 0
+
+    (root / "customers/bolt.md").write_text(note("Bolt", "owner: li\n"), encoding="utf-8")
+    made.clear()
+    build_site(load_vault(root, TODAY, notes), out, TODAY, memo=memo)
+    assert set(made) == {"bolt"}
+
+    (out / "customers/acme.html").write_text("tampered")  # a page changed behind our back
+    made.clear()
+    build_site(load_vault(root, TODAY, notes), out, TODAY, memo=memo)
+    assert set(made) == {"acme"}
+
+    # And the result is what a build without any cache makes.
+    fresh = tmp_path / "fresh"
+    build_site(load_vault(root, TODAY), fresh, TODAY)
+    assert {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()} == \
+        {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert plain != {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_the_build_command_skips_a_build_when_nothing_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = three(tmp_path)
+    runner = CliRunner()
+    args = ["-C", str(root), "build", "-o", str(tmp_path / "site"), "--today", "2026-11-23"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0 and "(" in first.output
+    page = tmp_path / "site/customers/acme.html"
+    before = page.stat().st_mtime_ns
+
+    def no_loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the vault was loaded")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("vault_tool.cli.load_vault", no_loading)
+        second = runner.invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert "(0 written, 0 removed; 0 errors, 0 warnings)" in second.output
+    assert first.output.split("(")[0] == second.output.split("(")[0]
+    assert page.stat().st_mtime_ns == before
+
+    # A changed note, a deleted page, --no-cache or another day: a real build.
+    (root / "customers/acme.md").write_text(note("Acme Changed"), encoding="utf-8")
+    age(root)
+    third = runner.invoke(cli, args)
+    assert "Acme Changed" in page.read_text() and "(0 written" not in third.output
+    (tmp_path / "site/customers/bolt.html").unlink()
+    assert "(1 written" in runner.invoke(cli, args).output
+    assert "(0 written" in runner.invoke(cli, [*args, "--no-cache"]).output
+    other_day = runner.invoke(cli, [*args[:-1], "2026-11-24"])
+    assert "(0 written" not in other_day.output
+
+
+def test_workers_give_the_same_site_and_leave_no_process(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"customers/c{i:03}.md": note(f"Customer {i}", f"owner: o{i % 3}\n") for i in range(60)}
+    root = make_vault(tmp_path / "vault", files)
+    build_site(load_vault(root, TODAY), tmp_path / "one", TODAY)
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
+    forks: list[int] = []
+    real = workers._run_bounds
+
+    def tracking(bounds: tuple[int, int]) -> list[object]:
+        forks.append(os.getpid())
+        return real(bounds)
+
+    monkeypatch.setattr(workers, "_run_bounds", tracking)
+    children_before = _children()
+    build_site(load_vault(root, TODAY, NoteCache(None)), tmp_path / "many", TODAY, memo=SiteMemo())
+    if workers.can_fork() and workers.cores() > 1:
+        assert forks == [], "the count is kept in the workers, not here: they are other processes"
+    assert _children() == children_before
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes()
+           for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    many = {p.relative_to(tmp_path / "many"): p.read_bytes()
+            for p in (tmp_path / "many").rglob("*") if p.is_file()}
+    assert one == many
+
+
+def test_run_chunks_keeps_order_in_processes() -> None:
+    items = list(range(1000))
+    result = workers.run_chunks(lambda chunk: [(x * x, os.getpid()) for x in chunk], items,
+                                min_parallel=1)
+    assert [square for square, _ in result] == [x * x for x in items]
+    pids = {pid for _, pid in result}
+    if workers.can_fork() and workers.cores() > 1:
+        assert os.getpid() not in pids and len(pids) >= 2
+    else:
+        assert pids == {os.getpid()}
+
+
+def _children() -> set[int]:
+    me = str(os.getpid())
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == me:
+                found.add(int(entry.name))
+    return found
