@@ -72,7 +72,7 @@ def watch(ctx: click.Context, output: str | None, commit: bool, today: date | No
     """Build the dashboard, then rebuild it after every change, until Ctrl-C.
 
     Watches customers/, vault.yml and the vault's templates/ folder. Changes
-    are gathered until the vault has been quiet for 0.3 s (2 s at most), so
+    are gathered until the vault has been quiet for 0.1 s (2 s at most), so
     a `git pull` of hundreds of files leads to one rebuild; swap, lock,
     backup and temporary files of editors are ignored, and so is the output
     folder. Prints one line per rebuild: what changed, how long it took, the

@@ -38,7 +38,7 @@ from .config import CONFIG_FILE
 from .vault import CUSTOMERS_DIR, is_note_name, load_vault
 
 TEMPLATES_DIR = "templates"
-QUIET = 0.3  # seconds without events before a rebuild
+QUIET = 0.1  # seconds without events before a rebuild
 MAX_WAIT = 2.0  # ...but never later than this after the first event of a burst
 
 
