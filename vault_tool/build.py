@@ -30,7 +30,7 @@ from .render import Renderer, problems_by_path, renderer, site_pages, template_d
 from .stages import deal_tracks, stage_stats
 from .vault import find_notes
 from .views import SiteHistory
-from .workers import run_chunks
+from .workers import Background
 
 MANIFEST = ".vault-tool-manifest"
 
@@ -53,12 +53,8 @@ def write_atomic(path: Path, content: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    temp = stage(path, content)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -166,11 +162,10 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     memo = memo or SiteMemo()
     old = previous_files(out)
     r = renderer(vault, today, history)
-    pages = list(site_pages(r, vault))
     context = page_context(r)
     by_path = problems_by_path(vault.problems)
     todo: list[tuple[Customer, list[Problem], bytes]] = []
-    paths = [page.path for page in pages]
+    paths: list[str] = []
     for customer in vault.customers:
         path = customer_file(customer.id)
         paths.append(path)
@@ -180,9 +175,28 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
             todo.append((customer, problems, key))
     if todo:
         r.customer_page(todo[0][0], todo[0][1])  # a broken template fails here, before writing
-    results = run_chunks(lambda chunk: [_write_customer(r, out, *job) for job in chunk], todo)
-    written = sum(changed for _, changed, _ in results)
+    # Customer pages are made by the workers while this process makes the pages about the
+    # whole vault; they are staged beside their places and put there only once both succeed.
+    staged: list[tuple[str, str | None, bytes]] = []
+    try:
+        with Background(lambda chunk: [_stage_customer(r, out, *job) for job in chunk],
+                        todo) as job:
+            pages = list(site_pages(r, vault))
+            staged = job.results()
+    except BaseException:
+        for _, temp, _ in staged:
+            if temp:
+                Path(temp).unlink(missing_ok=True)
+        raise
+    written = 0
+    remembered: dict[str, tuple[bytes, Stamp]] = {}
+    for path, temp, key in staged:
+        if temp:
+            os.replace(temp, out / path)
+            written += 1
+        remembered[path] = key, stamp_of(out / path) or Stamp(-1, -1, -1)
     for page in pages:
+        paths.append(page.path)
         written += write_atomic(out / page.path, page.content)
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(
         f"{p}\n" for p in sorted(paths))
@@ -194,7 +208,7 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
             target.unlink()
             removed += 1
             _remove_empty_parents(target.parent, out)
-    memo.save({path: entry for path, _, entry in results}, set(paths))
+    memo.save(remembered, set(paths))
     return BuildResult(len(paths), written, removed)
 
 
@@ -215,11 +229,32 @@ def _history_of(history: SiteHistory | None, path: str) -> object:
     return history.notes.get(path, ()), path in history.uncommitted
 
 
-def _write_customer(r: Renderer, out: Path, customer: Customer, problems: list[Problem],
-                    key: bytes) -> tuple[str, bool, tuple[bytes, Stamp]]:
+def _stage_customer(r: Renderer, out: Path, customer: Customer, problems: list[Problem],
+                    key: bytes) -> tuple[str, str | None, bytes]:
+    """Render a customer page; if its bytes are new, write them to a temporary file beside
+    its place and return that file's name (None when the page is unchanged)."""
     page = r.customer_page(customer, problems)
-    changed = write_atomic(out / page.path, page.content)
-    return page.path, changed, (key, stamp_of(out / page.path) or Stamp(-1, -1, -1))
+    target = out / page.path
+    try:
+        if target.read_bytes() == page.content:
+            return page.path, None, key
+    except OSError:
+        pass
+    return page.path, stage(target, page.content), key
+
+
+def stage(path: Path, content: bytes) -> str:
+    """Write `content` to a new temporary file in `path`'s folder; its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(temp, 0o644)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return temp
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:

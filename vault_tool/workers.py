@@ -45,21 +45,49 @@ def run_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
     `work` must be a pure function of its chunk (and of what the process held when the
     pool forked): each worker returns its results, and nothing else it did is kept.
     """
-    workers = min(cores(), 8)
-    if len(items) < min_parallel or workers < 2 or not can_fork():
-        return work(items)
-    # Several chunks per worker, so a worker that finishes early takes another.
-    size = max(1, -(-len(items) // (workers * 4)))
-    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-    global _JOB
-    _JOB = (work, items)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_run_bounds, bounds))
-    finally:
-        _JOB = None
-    return [result for part in parts for result in part]
+    with Background(work, items, min_parallel) as job:
+        return job.results()
+
+
+class Background:
+    """`run_chunks` started in worker processes while this process goes on with other work.
+
+    Use as a context manager: leaving it waits for the workers and ends them, whatever
+    happened, so no child process outlives it. Without a pool the work runs in
+    `results()`, in this process.
+    """
+
+    def __init__(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
+                 min_parallel: int = MIN_PARALLEL) -> None:
+        self.work, self.items = work, items
+        self.pool: ProcessPoolExecutor | None = None
+        self.parts: Any = None
+        workers = min(cores(), 8)
+        if len(items) < min_parallel or workers < 2 or not can_fork():
+            return
+        # Several chunks per worker, so a worker that finishes early takes another.
+        size = max(1, -(-len(items) // (workers * 4)))
+        bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        global _JOB
+        _JOB = (work, items)
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=workers,
+                                            mp_context=multiprocessing.get_context("fork"))
+            self.parts = [self.pool.submit(_run_bounds, b) for b in bounds]
+        finally:
+            _JOB = None  # the workers have their own copy, forked on the first submit
+
+    def results(self) -> list[Any]:
+        if self.pool is None:
+            return list(self.work(self.items))
+        return [result for part in self.parts for result in part.result()]
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_bounds(bounds: tuple[int, int]) -> list[Any]:
