@@ -15,7 +15,15 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import markdown, views
@@ -92,9 +100,24 @@ def contact_links(contact: Contact) -> dict[str, str | None]:
     }
 
 
-def make_environment(locale: str) -> Environment:
+# "package/base.html" always names the package's own template, so a vault's base.html can
+# extend it (Jinja cannot extend a template of the same name through a ChoiceLoader).
+PACKAGE_PREFIX = "package"
+
+
+def make_environment(locale: str, overrides: Path | None = None) -> Environment:
+    """The one Jinja environment; `overrides` (a vault's templates/ folder) comes first.
+
+    A template there replaces the package's of the same name, for the package's own pages
+    too (a vault's macros.html is what every page imports).
+    """
+    package = FileSystemLoader(str(template_dir()))
+    loaders: list[BaseLoader] = [PrefixLoader({PACKAGE_PREFIX: package})]
+    if overrides is not None:
+        loaders.append(FileSystemLoader(str(overrides)))
+    loaders.append(package)
     env = Environment(
-        loader=FileSystemLoader(str(template_dir())),
+        loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -131,7 +154,7 @@ class Site:
 def render_site(vault: Vault, today: date, history: views.SiteHistory | None = None
                 ) -> Iterator[Page]:
     """Every page of the dashboard, in a fixed order, as bytes; `history` adds its sections."""
-    env = make_environment(vault.settings.locale)
+    env = make_environment(vault.settings.locale, vault.templates)
     title = vault.settings.name or tr(vault.settings.locale, "customers")
     site = Site(title, today, vault.settings.currency, vault.error_count, vault.warning_count)
     rows = make_rows(vault, today)
