@@ -248,6 +248,41 @@ def test_vault_yml_and_templates_are_watched_but_other_files_are_not(session: Se
     assert "Renamed Vault" in (session.out / "index.html").read_text(encoding="utf-8")
 
 
+def look(footer: str) -> str:
+    return ('{% extends "package/base.html" %}\n'
+            f"{{% block footer %}}{footer}{{% endblock %}}\n")
+
+
+def test_editing_a_template_override_is_one_rebuild_with_the_new_look(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme"),
+                                           "templates/customer.md": "---\nname: {name}\n---\n",
+                                           "templates/base.html": look("Look one")})
+    session = Session(root, root / "site")
+    try:
+        assert "Look one" in session.page("acme")
+        base = root / "templates" / "base.html"
+        temp_then_rename(base, look("Look two"))
+        rebuilds = session.wait_rebuilds(1)
+        assert len(rebuilds) == 1 and rebuilds[0].template_problems == ()
+        assert "templates/base.html" in rebuilds[0].changed  # beside the helper's temporary file
+        assert "Look two" in session.page("acme")
+
+        base.write_text(look("Look {{ three }"), encoding="utf-8")  # a syntax error
+        rebuilds = session.wait_rebuilds(2)
+        assert len(rebuilds) == 2 and rebuilds[-1].failure is None
+        assert [p.split(": error: ")[0] for p in rebuilds[-1].template_problems] == [
+            "templates/base.html:2:1"]
+        assert "Look" not in session.page("acme")  # the standard look meanwhile
+        assert "templates/base.html:2:1" in (session.out / "problems.html").read_text("utf-8")
+
+        base.write_text(look("Look three"), encoding="utf-8")
+        rebuilds = session.wait_rebuilds(3)
+        assert len(rebuilds) == 3 and rebuilds[-1].template_problems == ()
+        assert "Look three" in session.page("acme")
+    finally:
+        session.stop()
+
+
 def test_the_watcher_never_rebuilds_because_of_its_own_output(session: Session) -> None:
     for _ in range(3):
         session.watcher.rebuild()  # writes into site/, which is inside the vault
@@ -301,6 +336,14 @@ def test_describe_is_one_short_line() -> None:
 
 def test_describe_the_first_build() -> None:
     assert describe(Rebuild(1, (), 0.5, 0, 0, 1)) == "built in 0.50 s, 1 file written, 0 problems"
+
+
+def test_watch_prints_template_problems_under_its_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from vault_tool.cli_live import _echo
+
+    line = "templates/base.html:2:1: error: this dashboard template cannot be used: ..."
+    _echo(Rebuild(2, ("templates/base.html",), 0.1, 1, 1, 3, template_problems=(line,)))
+    assert capsys.readouterr().err.splitlines() == [line]
 
 
 def _open_fds() -> int:

@@ -326,7 +326,10 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
     builds: broken files are listed on the problems page. The same vault and
     --today give byte-identical files. --redact and --owner make a dashboard to
     share (and turn the history sections off); --redact leaves out the fields
-    vault.yml lists as `private`.
+    vault.yml lists as `private`. HTML templates in the vault's templates/
+    folder change the look (see "Changing the look" in docs/dashboard.md); a
+    template with a mistake is reported at its line, and the standard
+    templates are used instead.
 
     \b
     Examples:
@@ -337,7 +340,8 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
       vault-tool build --no-history  # leave out the sections read from git
       vault-tool build --redact --owner alice -o ../alice   # for Alice, without phone numbers
     """
-    from .build import BuildRefused, build_site, gather_history
+    from .build import BuildRefused, gather_history
+    from .look import BrokenTemplates, build_with_look
 
     vault, root, when = open_vault(ctx, today, as_of)
     vault = _shared(ctx, vault, redact, owner)
@@ -354,13 +358,20 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
     if missing:
         click.echo(f"vault-tool: no history sections: {HISTORY_MISSING[missing]}", err=True)
     try:
-        result = build_site(vault, target, when, root, history)
+        result, broken = build_with_look(vault, target, when, root, history, strict=strict)
     except BuildRefused as exc:
         click.echo(f"vault-tool: {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)
+    except BrokenTemplates as exc:
+        for problem in exc.problems:
+            click.echo(format_problem(problem, locale), err=True)
+        click.echo(tr(locale, "strict_refused").format(errors=len(exc.problems)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    for problem in broken:
+        click.echo(format_problem(problem, locale), err=True)
     click.echo(tr(locale, "built").format(
         pages=result.pages, written=result.written, removed=result.removed, out=target,
-        errors=vault.error_count, warnings=vault.warning_count))
+        errors=vault.error_count + len(broken), warnings=vault.warning_count))
 
 
 def _shared(ctx: click.Context, vault: Vault, redact: bool, owner: str | None) -> Vault:

@@ -19,6 +19,8 @@ from .watch import Rebuild, Watcher, describe
 
 def _echo(rebuild: Rebuild) -> None:
     click.echo(f"vault-tool: {describe(rebuild)}", err=rebuild.failure is not None)
+    for line in rebuild.template_problems:
+        click.echo(line, err=True)
 
 
 def committing(root: Path, today: date | None) -> Callable[[Rebuild], None]:
