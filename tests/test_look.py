@@ -106,6 +106,23 @@ def test_a_macros_override_is_used_by_the_package_pages(tmp_path: Path) -> None:
     assert page(out, "customers/acme.html").texts("b", "mine") == ["mine"]
 
 
+def test_overrides_added_changed_and_removed_between_builds_are_seen(tmp_path: Path) -> None:
+    """The compiled templates are kept between builds (watch), but never past a change."""
+    root = vault(tmp_path, {"base.html": GREEN_BASE})
+    out, _ = build(root)
+    assert page(out, "index.html").texts("footer", "foot") == ["Acme internal: do not forward"]
+    (root / "templates" / "base.html").write_text(GREEN_BASE.replace("do not", "please"),
+                                                   encoding="utf-8")
+    build(root)
+    assert page(out, "index.html").texts("footer", "foot") == ["Acme internal: please forward"]
+    (root / "templates" / "customer.html").write_text(CARD, encoding="utf-8")
+    build(root)
+    assert page(out, "customers/acme.html").texts("h1", "card") == ["Acme Trading"]
+    (root / "templates" / "base.html").unlink()
+    build(root)
+    assert page(out, "customers/acme.html").texts("style") == []
+
+
 def test_without_html_overrides_the_site_is_the_standard_one(tmp_path: Path) -> None:
     root = vault(tmp_path, {})  # only templates/customer.md, the note template
     assert overrides_folder(root) is None
@@ -179,7 +196,7 @@ def test_an_error_of_vault_tool_itself_is_not_blamed_on_the_vault(
     def broken(*args: object) -> str:
         raise RuntimeError("a bug in vault-tool")
 
-    monkeypatch.setattr("vault_tool.render.money", broken)  # used by the standard pages
+    monkeypatch.setattr("vault_tool.render.label", broken)  # called by the standard pages
     root = vault(tmp_path, {"base.html": GREEN_BASE})  # in every page's chain of templates
     for strict in (False, True):
         with pytest.raises(RuntimeError, match="a bug in vault-tool"):

@@ -7,6 +7,7 @@ note bodies go through the one safe Markdown parser.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,7 +111,32 @@ def make_environment(locale: str, overrides: Path | None = None) -> Environment:
 
     A template there replaces the package's of the same name, for the package's own pages
     too (a vault's macros.html is what every page imports).
+
+    Compiling the templates costs more than rendering a small vault, so `watch` would spend
+    most of each rebuild on it: an environment (with its compiled templates) is kept while
+    the overrides' names, sizes and mtimes stay the same. Jinja itself notices a changed
+    package template.
     """
+    return _environment(locale, overrides, _fingerprint(overrides))
+
+
+def _fingerprint(folder: Path | None) -> tuple[tuple[str, int, int], ...]:
+    if folder is None:
+        return ()
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            stat = path.stat()
+        except OSError:  # gone in between, or a dangling link: the compile check reports it
+            continue
+        found.append((path.relative_to(folder).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(locale: str, overrides: Path | None,
+                 fingerprint: tuple[tuple[str, int, int], ...]) -> Environment:
+    """A new environment; `fingerprint` is only part of the cache key."""
     package = FileSystemLoader(str(template_dir()))
     loaders: list[BaseLoader] = [PrefixLoader({PACKAGE_PREFIX: package})]
     if overrides is not None:
