@@ -91,5 +91,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 def test_readme_opens_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)\n```", text, re.S)
-    assert "example_vault" in blocks[0] and "pip install" in blocks[0]
+    assert blocks[0].startswith("python3 -m venv .venv && . .venv/bin/activate && pip install -e . ")
+    assert blocks[0].endswith(" && vault-tool -C example_vault serve")
     assert "pytest" in blocks[1] and "pip install" in blocks[1]
+

@@ -8,9 +8,10 @@ import string
 from pathlib import Path
 
 import pytest
-from conftest import load, make_vault
+from conftest import TODAY, load, make_vault
 
 import vault_tool
+from vault_tool.look import build_with_look
 from vault_tool.messages import MESSAGES, SUGGESTION, WORDS, describe, format_problem
 from vault_tool.model import Problem
 
@@ -188,6 +189,7 @@ nxt_follow_up: x
     "customers/far.md": "---\nname: x\ncreated: 9999-01-01\ncadence: 1000y\n---\n",
     "customers/a/dup.md": "---\nname: x\n---\n",
     "customers/b/dup.md": "---\nname: x\n---\n",
+    "templates/base.html": "{% if %}\n",
 }
 
 
@@ -195,8 +197,10 @@ def test_every_code_is_raised_by_some_real_input_and_worded_completely(tmp_path:
     root = make_vault(tmp_path, EVERY_CODE_VAULT)
     (root / "customers" / "ghost.md").symlink_to(root / "nowhere.md")
     vault = load(root)
-    assert {p.code for p in vault.problems} == set(MESSAGES)
-    for problem in vault.problems:
+    _, broken = build_with_look(vault, tmp_path / "site", TODAY, root)  # the templates' codes
+    problems = (*vault.problems, *broken)
+    assert {p.code for p in problems} == set(MESSAGES)
+    for problem in problems:
         for index in (0, 1):
             needed = placeholders(MESSAGES[problem.code][index])
             assert needed <= set(problem.args), (problem, needed)

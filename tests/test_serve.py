@@ -136,6 +136,25 @@ def test_serve_without_output_leaves_site_alone(tmp_path: Path) -> None:
     assert not (root / "site").exists()
 
 
+def test_a_busy_port_is_said_at_once_with_a_remedy(tmp_path: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from vault_tool.cli import cli
+
+    root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["-C", str(root), "serve", "--port", str(port)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.startswith(f"vault-tool: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port 8080" in result.stderr
+    assert "built" not in result.output  # said before building
+
+
 def test_a_page_in_chromium_reloads_after_a_note_changes(tmp_path: Path) -> None:
     _require_browser()
     playwright_api = pytest.importorskip("playwright.sync_api")

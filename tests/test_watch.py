@@ -7,6 +7,7 @@ no temporary, swap, backup or lock file ever became a customer page.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TODAY, make_vault
+from tests.gitrepo import isolated_git
 from vault_tool.watch import Rebuild, Watcher, describe, relevant
 
 QUIET = 0.15
@@ -27,6 +29,7 @@ MAX_WAIT = 1.0
 SETTLE = QUIET * 4 + 0.3  # long enough that a second, unwanted rebuild would have happened
 # watchdog warns when it re-adds an inotify watch for a folder that moved; harmless here
 pytestmark = pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")
+__all__ = ["isolated_git"]  # a fixture, used by name
 
 
 def note(name: str, extra: str = "") -> str:
@@ -248,6 +251,41 @@ def test_vault_yml_and_templates_are_watched_but_other_files_are_not(session: Se
     assert "Renamed Vault" in (session.out / "index.html").read_text(encoding="utf-8")
 
 
+def look(footer: str) -> str:
+    return ('{% extends "package/base.html" %}\n'
+            f"{{% block footer %}}{footer}{{% endblock %}}\n")
+
+
+def test_editing_a_template_override_is_one_rebuild_with_the_new_look(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme"),
+                                           "templates/customer.md": "---\nname: {name}\n---\n",
+                                           "templates/base.html": look("Look one")})
+    session = Session(root, root / "site")
+    try:
+        assert "Look one" in session.page("acme")
+        base = root / "templates" / "base.html"
+        temp_then_rename(base, look("Look two"))
+        rebuilds = session.wait_rebuilds(1)
+        assert len(rebuilds) == 1 and rebuilds[0].template_problems == ()
+        assert "templates/base.html" in rebuilds[0].changed  # beside the helper's temporary file
+        assert "Look two" in session.page("acme")
+
+        base.write_text(look("Look {{ three }"), encoding="utf-8")  # a syntax error
+        rebuilds = session.wait_rebuilds(2)
+        assert len(rebuilds) == 2 and rebuilds[-1].failure is None
+        assert [p.split(": error: ")[0] for p in rebuilds[-1].template_problems] == [
+            "templates/base.html:2:1"]
+        assert "Look" not in session.page("acme")  # the standard look meanwhile
+        assert "templates/base.html:2:1" in (session.out / "problems.html").read_text("utf-8")
+
+        base.write_text(look("Look three"), encoding="utf-8")
+        rebuilds = session.wait_rebuilds(3)
+        assert len(rebuilds) == 3 and rebuilds[-1].template_problems == ()
+        assert "Look three" in session.page("acme")
+    finally:
+        session.stop()
+
+
 def test_the_watcher_never_rebuilds_because_of_its_own_output(session: Session) -> None:
     for _ in range(3):
         session.watcher.rebuild()  # writes into site/, which is inside the vault
@@ -305,37 +343,134 @@ def test_describe_the_first_build() -> None:
     assert describe(Rebuild(1, (), 0.5, 0, 0, 1)) == "built in 0.50 s, 1 file written, 0 problems"
 
 
-def _open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
+def test_watch_prints_template_problems_under_its_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from vault_tool.cli_live import _echo
+
+    line = "templates/base.html:2:1: error: this dashboard template cannot be used: ..."
+    _echo(Rebuild(2, ("templates/base.html",), 0.1, 1, 1, 3, template_problems=(line,)))
+    assert capsys.readouterr().err.splitlines() == [line]
+
+
+def _children() -> set[str]:
+    """This process's children as "pid name", zombies too: a child never waited for leaks."""
+    me = str(os.getpid())
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # it ended in between
+        name, fields = text[text.find("(") + 1:text.rfind(")")], text[text.rfind(")") + 2:].split()
+        if fields[1] == me:  # fields: state, ppid, ...
+            found.add(f"{stat.parent.name} {name}")
+    return found
+
+
+def _resources() -> tuple[int, int, int]:
+    """Open descriptors, Python threads and the OS threads of this process."""
+    gc.collect()
+    return (len(os.listdir("/proc/self/fd")), threading.active_count(),
+            len(os.listdir("/proc/self/task")))
+
+
+def _plain_edit(root: Path, n: int) -> None:
+    """A real change of each kind the watcher follows, in turn, saved in different ways."""
+    kind = n % 4
+    if kind == 0:
+        in_place(root / "customers" / "acme.md", note(f"Acme {n}"))
+    elif kind == 1:
+        temp_then_rename(root / "customers" / "beta.md", note(f"Beta {n}"))
+    elif kind == 2:
+        (root / "templates" / "base.html").write_text(look(f"Look {n}"), encoding="utf-8")
+    else:
+        (root / "vault.yml").write_text(f"name: Vault {n}\n", encoding="utf-8")
+
+
+def _live_session(root: Path, out: Path, edits: int, direct: int, edit: Callable[[Path, int], None],
+                  report: Callable[[Rebuild], None] = lambda r: None) -> int:
+    """A watcher and a server as `serve` runs them: each real edit is one rebuild by the loop,
+    followed by `direct` rebuilds (the loop is idle then); pages and the reload long poll are
+    fetched now and then. The number of rebuilds."""
+    from vault_tool.serve import SiteServer
+
+    reports: list[Rebuild] = []
+
+    def record(rebuild: Rebuild) -> None:
+        report(rebuild)
+        reports.append(rebuild)
+
+    watcher = Watcher(root, out, TODAY, quiet=0.02, max_wait=0.3, report=record)
+    watcher.rebuild()
+    server = SiteServer(watcher.out, lambda: watcher.builds, watcher.wait_for_build, port=0)
+    server.start()
+    watcher.start()
+    loop = threading.Thread(target=watcher.run, daemon=True)
+    loop.start()
+    try:
+        for n in range(edits):
+            seen = len(reports)
+            edit(root, n)
+            deadline = time.monotonic() + 10
+            while len(reports) == seen and time.monotonic() < deadline:
+                time.sleep(0.005)
+            assert len(reports) == seen + 1 and reports[-1].failure is None, reports[seen:]
+            for _ in range(direct):
+                watcher.rebuild()
+            if n % 10 == 0:
+                for path in ("customers/acme.html", f"__vault_tool__/reload?since={watcher.builds - 1}"):
+                    with urllib.request.urlopen(server.url + path, timeout=5) as response:
+                        assert response.status == 200
+    finally:
+        server.stop()
+        watcher.stop()
+        loop.join(5)
+    assert not loop.is_alive()
+    return len(reports)
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
-def test_a_long_session_does_not_leak(tmp_path: Path) -> None:
-    from vault_tool.serve import SiteServer
+@pytest.mark.usefixtures("isolated_git")
+def test_a_thousand_rebuilds_leak_no_descriptor_thread_or_process(tmp_path: Path) -> None:
+    """A long session: 1,000 rebuilds through the real watcher, the server and, in a vault that
+    is a git repository, `watch --commit`'s commits and the history that `build` reads from git.
+    Every descriptor, thread and child process is gone at the end."""
+    from vault_tool.build import gather_history
+    from vault_tool.cli_live import committing
+    from vault_tool.vault import load_vault
 
-    root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
-    fds, threads = _open_fds(), threading.active_count()
-    for _ in range(2):  # two sessions: starting and stopping leaks nothing either
-        session = Session(root, tmp_path / "site")
-        watcher = session.watcher
-        server = SiteServer(session.out, lambda w=watcher: w.builds,  # type: ignore[misc]
-                            watcher.wait_for_build, port=0)
-        server.start()
-        for n in range(100):
-            session.watcher.rebuild()
-            if n % 25 == 0:
-                (root / "customers" / "acme.md").write_text(note(f"Acme {n}"), encoding="utf-8")
-                with urllib.request.urlopen(server.url, timeout=5) as response:
-                    assert response.status == 200
-                with urllib.request.urlopen(f"{server.url}__vault_tool__/reload?since=0",
-                                            timeout=5) as response:
-                    assert response.status == 200
-        server.stop()
-        session.stop()
-    assert session.watcher.builds >= 100
-    time.sleep(0.2)
-    assert _open_fds() == fds
-    assert threading.active_count() == threads
+    plain = make_vault(tmp_path / "plain", {"vault.yml": "name: T\n",
+                                            "customers/acme.md": note("Acme"),
+                                            "customers/beta.md": note("Beta"),
+                                            "templates/base.html": look("Look")})
+    repo = make_vault(tmp_path / "repo", {"customers/acme.md": note("Acme"),
+                                          "customers/beta.md": note("Beta")})
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "start"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    commit = committing(repo, TODAY)
+
+    def commit_and_read_history(rebuild: Rebuild) -> None:
+        commit(rebuild)
+        history, _ = gather_history(repo, load_vault(repo, TODAY), TODAY, True)
+        assert history is not None
+
+    def log_entry(root: Path, n: int) -> None:
+        with open(root / "customers" / "acme.md", "a", encoding="utf-8") as handle:
+            handle.write(f"- 2026-11-{n % 20 + 1:02d} call: round {n}\n")
+
+    before, children = _resources(), _children()
+    started = time.monotonic()
+    rebuilds = 0
+    for session in range(2):  # starting and stopping a session leaks nothing either
+        rebuilds += _live_session(plain, tmp_path / f"site{session}", 45, 10, _plain_edit)
+    rebuilds += _live_session(repo, tmp_path / "repo-site", 20, 0, log_entry,
+                              commit_and_read_history)
+    seconds = time.monotonic() - started
+    assert rebuilds >= 1_000
+    assert len(subprocess.run(["git", "log", "--format=%h"], cwd=repo, check=True,
+                              capture_output=True, text=True).stdout.split()) == 21
+    assert _resources() == before
+    assert _children() <= children, _children() - children
+    print(f"{rebuilds} rebuilds in {seconds:.1f} s")
 
 
 def test_watch_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:

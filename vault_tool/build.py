@@ -162,7 +162,7 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     memo = memo or SiteMemo()
     old = previous_files(out)
     r = renderer(vault, today, history)
-    context = page_context(r)
+    context = page_context(r, vault.templates)
     by_path = problems_by_path(vault.problems)
     todo: list[tuple[Customer, list[Problem], bytes]] = []
     paths: list[str] = []
@@ -212,14 +212,23 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     return BuildResult(len(paths), written, removed)
 
 
-def page_context(r: Renderer) -> bytes:
+def page_context(r: Renderer, overrides: Path | None) -> bytes:
     """What every customer page depends on besides its customer: the tool, the day, the
-    settings, the site's name and the templates."""
+    settings, the site's name and the templates (the package's and the vault's)."""
     parts = [__version__.encode(), r.today.isoformat().encode(),
              pickle.dumps((r.settings, r.site.title, r.site.currency, r.history is not None))]
-    for template in sorted(template_dir().rglob("*")):
-        if template.is_file():
-            parts += [template.name.encode(), template.read_bytes()]
+    return digest(b"\0".join(parts) + templates_digest(overrides))
+
+
+def templates_digest(overrides: Path | None) -> bytes:
+    """A fingerprint of every template file that can shape a page."""
+    parts = []
+    for folder in (template_dir(), overrides):
+        if folder is not None and folder.is_dir():
+            for template in sorted(folder.rglob("*")):
+                if template.is_file():
+                    parts += [template.relative_to(folder).as_posix().encode(),
+                              template.read_bytes()]
     return digest(b"\0".join(parts))
 
 
@@ -286,9 +295,7 @@ def inputs_key(root: Path, today: date, options: str) -> bytes | None:
              _head(root).encode()]
     config = root / CONFIG_FILE
     parts.append(config.read_bytes() if config.is_file() else b"-")
-    for template in sorted(template_dir().rglob("*")):
-        if template.is_file():
-            parts += [template.name.encode(), template.read_bytes()]
+    parts.append(templates_digest(root / "templates"))
     limit = time.time_ns() - RACY_NS
     for rel in find_notes(root):
         stamp = stamp_of(root / rel)

@@ -341,7 +341,10 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
     builds: broken files are listed on the problems page. The same vault and
     --today give byte-identical files. --redact and --owner make a dashboard to
     share (and turn the history sections off); --redact leaves out the fields
-    vault.yml lists as `private`.
+    vault.yml lists as `private`. HTML templates in the vault's templates/
+    folder change the look (see "Changing the look" in docs/dashboard.md); a
+    template with a mistake is reported at its line, and the standard
+    templates are used instead.
 
     \b
     Examples:
@@ -355,12 +358,12 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
     from .build import (
         BuildRefused,
         SiteMemo,
-        build_site,
         gather_history,
         inputs_key,
         remember_build,
         unchanged_build,
     )
+    from .look import BrokenTemplates, build_with_look
 
     shared = as_of or redact or owner
     root = vault_root(ctx)
@@ -380,13 +383,20 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
         click.echo(f"vault-tool: no history sections: {HISTORY_MISSING[missing]}", err=True)
     memo = None if shared else SiteMemo.for_output(root, target)
     try:
-        result = build_site(vault, target, when, root, history, memo)
+        result, broken = build_with_look(vault, target, when, root, history, strict=strict,
+                                         memo=memo)
     except BuildRefused as exc:
         click.echo(f"vault-tool: {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)
+    except BrokenTemplates as exc:
+        for problem in exc.problems:
+            click.echo(format_problem(problem, locale), err=True)
+        click.echo(tr(locale, "strict_refused").format(errors=len(exc.problems)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    problems = vault.problems + broken
     if not shared:
-        remember_build(root, target, key, result, vault.problems, locale)
-    _built(ctx, (), result, target, False, locale, vault.problems)
+        remember_build(root, target, key, result, problems, locale)
+    _built(ctx, broken, result, target, False, locale, problems)
 
 
 def _refuse_strict(ctx: click.Context, problems: tuple[Problem, ...], strict: bool,

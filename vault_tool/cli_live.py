@@ -19,6 +19,8 @@ from .watch import Rebuild, Watcher, describe
 
 def _echo(rebuild: Rebuild) -> None:
     click.echo(f"vault-tool: {describe(rebuild)}", err=rebuild.failure is not None)
+    for line in rebuild.template_problems:
+        click.echo(line, err=True)
 
 
 def committing(root: Path, today: date | None) -> Callable[[Rebuild], None]:
@@ -129,18 +131,19 @@ def serve(ctx: click.Context, output: str | None, port: int, host: str, open_bro
     with tempfile.TemporaryDirectory(prefix="vault-tool-serve-") as temp:
         target = ctx.obj["dir"] / output if output else Path(temp) / "site"
         watcher = Watcher(root, target, today, report=_echo)
-        _first_build(ctx, watcher)
-        try:
+        try:  # before the first build, so a busy port is said at once
             server = SiteServer(watcher.out, lambda: watcher.builds, watcher.wait_for_build,
                                 host, port)
         except OSError as exc:
-            click.echo(f"vault-tool: cannot listen on {host}:{port}: {exc.strerror or exc}",
-                       err=True)
+            click.echo(f"vault-tool: cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                       "choose another port with --port, e.g. --port 8080 (--port 0: any free "
+                       "port)", err=True)
             ctx.exit(EXIT_PROBLEMS)
-        server.start()
-        if open_browser:
-            webbrowser.open(server.url)
         try:
+            _first_build(ctx, watcher)
+            server.start()
+            if open_browser:
+                webbrowser.open(server.url)
             _run(watcher, f"serving {server.url}")
         finally:
             server.stop()

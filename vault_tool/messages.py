@@ -211,6 +211,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "enum field '{key}' needs 'values: [...]'",
         "枚举字段 '{key}' 需要 'values: [...]'",
     ),
+    "template-error": (
+        "this dashboard template cannot be used: {detail}; fix it, or delete the file. Until then "
+        "the dashboard is built with the standard templates",
+        "无法使用这个看板模板：{detail}；请修正，或删除该文件。在此之前，看板使用标准模板生成",
+    ),
 }
 
 SUGGESTION = ("; did you mean '{suggestion}'?", "；您是不是想写 '{suggestion}'？")

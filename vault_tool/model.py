@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -175,6 +176,9 @@ class Vault:
     settings: Settings
     customers: tuple[Customer, ...]
     problems: tuple[Problem, ...]
+    # The vault's own dashboard templates (its templates/ folder, see look.py); None: the
+    # standard look. Set by whoever builds the site, once the overrides have been checked.
+    templates: Path | None = None
 
     def customer(self, customer_id: str) -> Customer | None:
         for c in self.customers:

@@ -7,6 +7,7 @@ note bodies go through the one safe Markdown parser.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -15,7 +16,15 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import markdown, views
@@ -94,9 +103,49 @@ def contact_links(contact: Contact) -> dict[str, str | None]:
     }
 
 
-def make_environment(locale: str) -> Environment:
+# "package/base.html" always names the package's own template, so a vault's base.html can
+# extend it (Jinja cannot extend a template of the same name through a ChoiceLoader).
+PACKAGE_PREFIX = "package"
+
+
+def make_environment(locale: str, overrides: Path | None = None) -> Environment:
+    """The one Jinja environment; `overrides` (a vault's templates/ folder) comes first.
+
+    A template there replaces the package's of the same name, for the package's own pages
+    too (a vault's macros.html is what every page imports).
+
+    Compiling the templates costs more than rendering a small vault, so `watch` would spend
+    most of each rebuild on it: an environment (with its compiled templates) is kept while
+    the overrides' names, sizes and mtimes stay the same. Jinja itself notices a changed
+    package template.
+    """
+    return _environment(locale, overrides, _fingerprint(overrides))
+
+
+def _fingerprint(folder: Path | None) -> tuple[tuple[str, int, int], ...]:
+    if folder is None:
+        return ()
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            stat = path.stat()
+        except OSError:  # gone in between, or a dangling link: the compile check reports it
+            continue
+        found.append((path.relative_to(folder).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(locale: str, overrides: Path | None,
+                 fingerprint: tuple[tuple[str, int, int], ...]) -> Environment:
+    """A new environment; `fingerprint` is only part of the cache key."""
+    package = FileSystemLoader(str(template_dir()))
+    loaders: list[BaseLoader] = [PrefixLoader({PACKAGE_PREFIX: package})]
+    if overrides is not None:
+        loaders.append(FileSystemLoader(str(overrides)))
+    loaders.append(package)
     env = Environment(
-        loader=FileSystemLoader(str(template_dir())),
+        loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -163,7 +212,8 @@ class Renderer:
 def renderer(vault: Vault, today: date, history: views.SiteHistory | None = None) -> Renderer:
     title = vault.settings.name or tr(vault.settings.locale, "customers")
     site = Site(title, today, vault.settings.currency, vault.error_count, vault.warning_count)
-    return Renderer(make_environment(vault.settings.locale), site, vault.settings, today, history)
+    return Renderer(make_environment(vault.settings.locale, vault.templates), site,
+                    vault.settings, today, history)
 
 
 def render_site(vault: Vault, today: date, history: views.SiteHistory | None = None

@@ -32,12 +32,14 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .build import SiteMemo, build_site
+from .build import SiteMemo
 from .cache import CACHE_DIR, NoteCache
 from .config import CONFIG_FILE
+from .look import OVERRIDES_DIR, build_with_look
+from .messages import format_problem
 from .vault import CUSTOMERS_DIR, is_note_name, load_vault
 
-TEMPLATES_DIR = "templates"
+TEMPLATES_DIR = OVERRIDES_DIR
 QUIET = 0.1  # seconds without events before a rebuild
 MAX_WAIT = 2.0  # ...but never later than this after the first event of a burst
 
@@ -53,6 +55,9 @@ class Rebuild:
     errors: int
     pages_written: int
     failure: str | None = None
+    # Mistakes in the vault's templates, as `path:line:col: ...` lines: the person editing
+    # a template wants them in the terminal, not only on the problems page.
+    template_problems: tuple[str, ...] = ()
 
 
 class Changes:
@@ -158,7 +163,7 @@ class Watcher:
         when = self.today or date.today()
         try:
             vault = load_vault(self.root, when, self.notes)
-            result = build_site(vault, self.out, when, self.root, memo=self.memo)
+            result, broken = build_with_look(vault, self.out, when, self.root, memo=self.memo)
             if self.builds == 0:
                 self.notes.save()  # a later `build` or `watch` starts warm
         except Exception as exc:  # the watcher must survive any bad build
@@ -170,7 +175,9 @@ class Watcher:
                 self.builds += 1
                 self.built.notify_all()
             outcome = Rebuild(self.builds, changed, time.perf_counter() - started,
-                              len(vault.problems), vault.error_count, result.written)
+                              len(vault.problems) + len(broken), vault.error_count + len(broken),
+                              result.written, template_problems=tuple(
+                                  format_problem(p, vault.settings.locale) for p in broken))
         self.report(outcome)
         return outcome
 
