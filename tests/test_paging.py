@@ -161,6 +161,7 @@ def test_problems_owners_and_owner_groups_page_themselves(small_pages: None, tmp
     groups = [re.findall(r'<h2 id="h-owner-\d">([^<]+) <', text(out / name))
               for name in ("follow-ups-by-owner.html", "follow-ups-by-owner-2.html")]
     assert groups == [["alice", "bob"], ["王芳", "(no owner)"]]
+    assert "Owners 3–4 of 4" in text(out / "follow-ups-by-owner-2.html")
     wang = numbered(out / "follow-ups", "owner-王芳")
     assert [n for p in wang for n in names(text(p))] == [
         "Customer 02", "Customer 06", "Customer 10", "Customer 14"]

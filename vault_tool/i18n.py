@@ -90,6 +90,7 @@ UI: dict[str, tuple[str, str]] = {
     "nothing_here": ("Nothing here.", "暂无。"),
     # long lists, page by page
     "showing_range": ("Showing {first}–{last} of {total}", "第 {first}–{last} 条，共 {total} 条"),
+    "showing_owners": ("Owners {first}–{last} of {total}", "负责人 第 {first}–{last} 位，共 {total} 位"),
     "previous_page": ("Previous", "上一页"),
     "next_page": ("Next", "下一页"),
     "page_n": ("Page {number}", "第 {number} 页"),
