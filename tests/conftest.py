@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -61,3 +61,29 @@ def double_quoted(text: str) -> str:
         else:
             out.append(f"\\U{code:08x}")
     return '"' + "".join(out) + '"'
+
+
+# Owners and words of long_lists_vault, per locale: a Chinese dashboard shows Chinese data.
+LONG_LIST_WORDS = {"en": (("alice", "bob", "王芳", None), "Customer", "Deal"),
+                   "zh": (("王芳", "李雷", "张伟", None), "客户", "商机")}
+
+
+def long_lists_vault(root: Path, count: int = 16, broken: int = 4, locale: str = "en") -> Path:
+    """`count` customers due one after the other from 2026-10-01 (up to 53 are overdue), with a
+    deal, a purchase and an owner each (four owners, one of them none), plus `broken` notes
+    that cannot be read: long lists once the page sizes are lowered."""
+    owners, customer, deal = LONG_LIST_WORDS[locale]
+    files: dict[str, str | bytes] = {
+        "vault.yml": f"locale: {locale}\ncurrency: CNY\nowners: [{', '.join(o for o in owners if o)}]\n"}
+    for i in range(1, count + 1):
+        owner = owners[i % len(owners)]
+        files[f"customers/c{i:02d}.md"] = (
+            f"---\nname: {customer} {i:02d}\nstatus: active\n"
+            + (f"owner: {owner}\n" if owner else "")
+            + f"next_follow_up: {date(2026, 10, 1) + timedelta(days=i - 1)}\n"
+            + f"deals:\n  - title: {deal} {i:02d}\n    stage: {'proposal' if i % 3 else 'qualified'}\n"
+            + f"    value: {i * 1000}\n    expected_close: {date(2026, 11, 1) + timedelta(days=i - 1)}\n"
+            + f"purchases:\n  - date: 2026-0{1 + i % 9}-10\n    amount: {i * 100}\n---\n")
+    for i in range(1, broken + 1):
+        files[f"customers/broken{i}.md"] = "---\nname: [\n---\n"
+    return make_vault(root, files)

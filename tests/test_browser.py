@@ -17,7 +17,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import long_lists_vault
 
+from vault_tool import paging
 from vault_tool.build import build_site
 from vault_tool.vault import load_vault
 
@@ -159,4 +161,41 @@ def test_phone_menu_opens_and_closes(browser, site: Path) -> None:  # type: igno
     assert nav.is_visible() and page.get_attribute(".menu-toggle", "aria-expanded") == "true"
     page.click(".menu-toggle")
     assert not nav.is_visible()
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small vault built with small page sizes, so its lists have several pages."""
+    folder = tmp_path_factory.mktemp("paged")
+    today = date(2026, 11, 23)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paging, "PAGE_SIZE", 3)
+        patch.setattr(paging, "BOARD_CARDS", 2)
+        root = long_lists_vault(folder / "v", count=40)
+        build_site(load_vault(root, today), folder / "site", today)
+    return folder / "site"
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_pages_of_a_long_list_fit_and_lead_on(browser, paged_site: Path, width: str) -> None:  # type: ignore[no-untyped-def]
+    w, h = WIDTHS[width]
+    page = browser.new_page(viewport={"width": w, "height": h})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((paged_site / "follow-ups" / "overdue-5.html").as_uri())
+    pager = page.locator("nav.pager").first
+    assert pager.locator("[aria-current=page]").inner_text() == "5"
+    assert pager.locator("a:not([rel])").all_inner_texts() == ["1", "3", "4", "6", "7", "14"]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the list page is {overflow}px wider than the {w}px window"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{width}-paged-overdue-5.png"), full_page=True)
+    pager.locator("a[rel=next]").click()
+    assert page.url.endswith("/follow-ups/overdue-6.html")
+    assert "Showing 16–18 of 40" in page.locator("nav.pager").first.inner_text()
+    page.goto((paged_site / "pipeline.html").as_uri())
+    page.locator(".stage-more a").first.click()
+    assert page.url.endswith("/pipeline/stage-qualified-1.html")
+    assert errors == []
     page.close()

@@ -7,7 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import long_lists_vault
 
+from vault_tool import paging
 from vault_tool.build import MANIFEST, BuildRefused, build_site, write_atomic
 from vault_tool.vault import load_vault
 
@@ -114,3 +116,24 @@ def test_refuses_to_build_into_the_vault_itself(tmp_path: Path) -> None:
     (root / "customers").mkdir(parents=True)
     with pytest.raises(BuildRefused):
         build_site(load_vault(root, TODAY), root, TODAY, root)
+
+
+def test_pages_of_a_list_that_got_shorter_are_removed(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
+    root = long_lists_vault(tmp_path / "v", count=9, broken=7)
+    site = tmp_path / "site"
+    build_site(load_vault(root, TODAY), site, TODAY, root)
+    overdue = sorted(p.name for p in (site / "follow-ups").glob("overdue-*.html"))
+    assert overdue == ["overdue-1.html", "overdue-2.html", "overdue-3.html"]
+    assert (site / "problems-3.html").is_file() and (site / "value" / "rfm-3.html").is_file()
+    for i in range(4, 10):  # 3 customers and 1 broken file left: every list fits on one page
+        (root / "customers" / f"c{i:02d}.md").unlink()
+    for i in range(2, 8):
+        (root / "customers" / f"broken{i}.md").unlink()
+    result = build_site(load_vault(root, TODAY), site, TODAY, root)
+    assert result.removed > 10
+    assert not (site / "follow-ups").exists() and not (site / "value").exists()
+    assert not (site / "pipeline").exists()
+    assert sorted(p.name for p in site.glob("problems*.html")) == ["problems.html"]
+    assert 'class="pager"' not in (site / "follow-ups.html").read_text(encoding="utf-8")

@@ -88,6 +88,16 @@ UI: dict[str, tuple[str, str]] = {
     "closed": ("closed", "已关闭"),
     "none": ("None", "无"),
     "nothing_here": ("Nothing here.", "暂无。"),
+    # long lists, page by page
+    "showing_range": ("Showing {first}–{last} of {total}", "第 {first}–{last} 条，共 {total} 条"),
+    "showing_owners": ("Owners {first}–{last} of {total}", "负责人 第 {first}–{last} 位，共 {total} 位"),
+    "previous_page": ("Previous", "上一页"),
+    "next_page": ("Next", "下一页"),
+    "page_n": ("Page {number}", "第 {number} 页"),
+    "page_n_of": ("page {number} of {count}", "第 {number} 页，共 {count} 页"),
+    "pages_of": ("Pages of {what}", "{what}：分页"),
+    "more_deals": ("{count} more deals", "另有 {count} 个商机"),
+    "stage_deals": ("Open deals: {stage}", "在跟商机：{stage}"),
     # the customer table
     "search": ("Search", "搜索"),
     "search_placeholder": ("Name, contact, phone, tag…", "名称、联系人、电话、标签…"),

@@ -143,6 +143,13 @@ def by_expected_close(refs: Iterable[DealRef]) -> tuple[DealRef, ...]:
     )))
 
 
+def by_value(refs: Iterable[DealRef]) -> tuple[DealRef, ...]:
+    """Biggest first (in the vault currency); deals without a countable value last; then as
+    `by_expected_close`, so output is stable."""
+    return tuple(sorted(by_expected_close(refs), key=lambda r: (
+        r.base_value is None, -(r.base_value or ZERO))))
+
+
 def open_pipeline_value(vault: Vault) -> Totals:
     return totals(open_deals(vault))
 

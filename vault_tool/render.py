@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -27,9 +27,9 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import markdown, views
+from . import markdown, paging, views
 from .exports import export_pages
-from .followups import Board, DueItem, board, due_state, follow_up, is_going_cold, last_contact
+from .followups import Board, board, due_state, follow_up, is_going_cold, last_contact
 from .i18n import label, tr
 from .messages import describe
 from .model import Contact, Customer, FollowUp, Problem, Settings, Vault
@@ -163,6 +163,7 @@ def _environment(locale: str, overrides: Path | None,
         lang="zh-CN" if locale == "zh" else "en",
     )
     env.filters["money"] = money
+    env.filters["number"] = lambda n: f"{n:,}"
     env.filters["markdown"] = lambda text: Markup(markdown.render(text))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     return env
@@ -216,6 +217,9 @@ def renderer(vault: Vault, today: date, history: views.SiteHistory | None = None
                     vault.settings, today, history)
 
 
+PageMaker = Callable[..., Page]
+
+
 def render_site(vault: Vault, today: date, history: views.SiteHistory | None = None
                 ) -> Iterator[Page]:
     """Every page of the dashboard, in a fixed order, as bytes; `history` adds its sections."""
@@ -235,28 +239,41 @@ def site_pages(r: Renderer, vault: Vault) -> Iterator[Page]:
                filters=filter_options(vault), home=views.home(vault, today, follow))
     hrefs = {c.id: customer_href(c.id) for c in vault.customers}
     yield Page("data/customers.js", customers_script(vault, today, hrefs))
-    yield page("follow-ups.html", "follow_ups.html", board=follow, groups=_groups(follow),
-               dormant_after=str(vault.settings.dormant_after), active="follow_ups")
-    yield page("follow-ups-by-owner.html", "follow_ups_by_owner.html", active="follow_ups",
-               groups=views.follow_ups_by_owner(vault, today))
-    yield page("pipeline.html", "pipeline.html", p=views.pipeline_page(vault, today, history),
-               active="pipeline")
-    yield page("segments.html", "segments.html", sections=views.segments_page(vault, today),
-               active="segments")
-    yield page("value.html", "value.html", v=views.value_page(vault, today), active="value_churn",
-               dormant_after=str(vault.settings.dormant_after))
-    yield page("owners.html", "owners.html", owners=views.owners_page(vault, today), active="owners")
+    yield from analysis_pages(page, vault, today, follow, history)
     yield from export_pages(vault, today)
     by_path = problems_by_path(vault.problems)
-    yield page("problems.html", "problems.html", problems=_problem_groups(by_path),
-               active="problems")
+    flat = [(path, problem) for path, items in _problem_groups(by_path) for problem in items]
+    for part in paging.split(flat, "problems", first="problems.html"):
+        yield page(part.path, "problems.html", problems=_regroup(part.rows), pager=part.pager,
+                   active="problems")
     for name in STATIC_FILES:
         yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
 
 
-def _groups(follow: Board) -> list[tuple[str, str, tuple[DueItem, ...]]]:
-    return [("overdue", "overdue", follow.overdue), ("today", "due_today", follow.today),
-            ("week", "this_week", follow.this_week), ("later", "later", follow.later)]
+def analysis_pages(page: PageMaker, vault: Vault, today: date, follow: Board,
+                   history: views.SiteHistory | None) -> Iterator[Page]:
+    """The follow-up and analysis pages, then the pages of their long lists, then Owners."""
+    f = views.follow_ups_page(vault, follow)
+    yield page("follow-ups.html", "follow_ups.html", f=f, active="follow_ups",
+               dormant_after=str(vault.settings.dormant_after))
+    by_owner = views.follow_ups_by_owner(vault, follow)
+    for group in paging.split(by_owner.groups, "follow-ups-by-owner", first="follow-ups-by-owner.html",
+                              size=paging.OWNERS_PER_PAGE):
+        yield page(group.path, "follow_ups_by_owner.html", groups=group.rows, pager=group.pager,
+                   active="follow_ups")
+    p = views.pipeline_page(vault, today, history)
+    yield page("pipeline.html", "pipeline.html", p=p, active="pipeline")
+    segments = views.segments_page(vault, today)
+    yield page("segments.html", "segments.html", sections=segments.sections, active="segments")
+    v = views.value_page(vault, today)
+    yield page("value.html", "value.html", v=v, active="value_churn",
+               dormant_after=str(vault.settings.dormant_after))
+    for long_list in (*f.lists, *by_owner.lists, *p.lists, *segments.lists, *v.lists):
+        for part in paging.list_pages(long_list):
+            yield page(part.path, "list.html", lst=long_list, rows=part.rows, pager=part.pager,
+                       active=long_list.active)
+    for owners in paging.split(views.owners_page(vault, today), "owners", first="owners.html"):
+        yield page(owners.path, "owners.html", owners=owners.rows, pager=owners.pager, active="owners")
 
 
 def problems_by_path(problems: tuple[Problem, ...]) -> dict[str, list[Problem]]:
@@ -271,3 +288,13 @@ def _problem_groups(by_path: dict[str, list[Problem]]) -> list[tuple[str, list[P
     """Problems by file, files with errors first, so the worst is on top."""
     return sorted(by_path.items(),
                   key=lambda kv: (not any(p.severity == "error" for p in kv[1]), kv[0]))
+
+
+def _regroup(rows: tuple[tuple[str, Problem], ...]) -> list[tuple[str, list[Problem]]]:
+    """One page's problems by file again; a file cut by a page break is named on both pages."""
+    groups: list[tuple[str, list[Problem]]] = []
+    for path, problem in rows:
+        if not groups or groups[-1][0] != path:
+            groups.append((path, []))
+        groups[-1][1].append(problem)
+    return groups

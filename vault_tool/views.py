@@ -6,21 +6,26 @@ already drawn as SVG) for one page, in the vault's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
-from . import analytics, pipeline
+from . import analytics, paging, pipeline
 from .changes import describe_changes
 from .charts import Bar, bar_chart, donut_chart
-from .followups import Board, DueItem, board
+from .followups import Board, DueItem
 from .history import HistoryEntry, git_time
 from .i18n import label, tr, tr_or
 from .model import Customer, Vault
+from .paging import LongList, Part, first_part
 from .stages import StageStats
+
+T = TypeVar("T")
 
 
 def _money(value: Decimal | int) -> str:
@@ -31,6 +36,52 @@ def _money(value: Decimal | int) -> str:
 def _t(vault: Vault, key: str, **params: object) -> str:
     text = tr(vault.settings.locale, key)
     return text.format(**params) if params else text
+
+
+def _long(vault: Vault, prefix: str, title: str, table: str, back: str, rows: Iterable[T],
+          shown: int | None = None) -> LongList[T]:
+    """A long list of the page `back` (its file, then maybe "#section") and its own pages."""
+    page = re.sub(r"-\d+\.html$", ".html", back.split("#")[0])
+    back_key, active = BACK_WORDS[page]
+    return LongList(prefix, title, table, paging.href(back), _t(vault, back_key), active, tuple(rows),
+                    shown)
+
+
+# A summary page: (its title in i18n.UI, its entry in the navigation).
+BACK_WORDS = {"follow-ups.html": ("follow_ups", "follow_ups"),
+              "follow-ups-by-owner.html": ("follow_ups_by_owner", "follow_ups"),
+              "pipeline.html": ("pipeline", "pipeline"), "segments.html": ("segments", "segments"),
+              "value.html": ("value_churn", "value_churn")}
+
+
+@dataclass(frozen=True)
+class ListSection:
+    """A section of a summary page that shows the start of a long list."""
+
+    anchor: str  # its id on the page, and the name of its list's own pages
+    key: str  # its heading: a word of i18n.UI
+    part: Part[Any]
+
+
+@dataclass(frozen=True)
+class FollowUpsPage:
+    dated: tuple[ListSection, ...]  # overdue, due today, this week, later: tables
+    undated: tuple[ListSection, ...]  # no plan, going cold: lists of customers
+    lists: tuple[LongList[Any], ...]
+
+
+def follow_ups_page(vault: Vault, follow: Board) -> FollowUpsPage:
+    """Each group of the board, the first page of it here and the rest on pages of its own."""
+    groups: list[tuple[str, str, tuple[Any, ...]]] = [
+        ("overdue", "overdue", follow.overdue), ("today", "due_today", follow.today),
+        ("week", "this_week", follow.this_week), ("later", "later", follow.later),
+        ("no-plan", "no_plan", follow.no_plan), ("going-cold", "going_cold", follow.going_cold)]
+    lists = [_long(vault, f"follow-ups/{anchor}", _t(vault, key),
+                   "customer_list" if index >= 4 else "due_table", f"follow-ups.html#{anchor}", rows)
+             for index, (anchor, key, rows) in enumerate(groups)]
+    sections = [ListSection(anchor, key, first_part(lst))
+                for (anchor, key, _), lst in zip(groups, lists, strict=True)]
+    return FollowUpsPage(tuple(sections[:4]), tuple(sections[4:]), tuple(lists))
 
 
 @dataclass(frozen=True)
@@ -79,16 +130,29 @@ def activity_chart(vault: Vault, today: date) -> Markup:
 
 
 @dataclass(frozen=True)
+class BoardColumn:
+    """A column of the board: its totals over all its deals, its biggest deals as cards."""
+
+    stage: str | None
+    default_probability: Decimal | None
+    totals: pipeline.Totals
+    deals: tuple[pipeline.DealRef, ...]  # the biggest (paging.BOARD_CARDS), soonest to close first
+    more: int  # deals of the stage not on the board
+    href: str | None  # the stage's own list of deals, biggest first, when some are not here
+
+
+@dataclass(frozen=True)
 class PipelinePage:
-    board: tuple[pipeline.StageColumn, ...]
+    board: tuple[BoardColumn, ...]
     open_total: pipeline.Totals
     stage_chart: Markup
     forecast: pipeline.Forecast
     forecast_chart: Markup
     quarters: pipeline.QuarterForecast
-    past_close: tuple[pipeline.DealRef, ...]
-    stale: tuple[pipeline.StaleDeal, ...]
+    past_close: Part[pipeline.DealRef]
+    stale: Part[pipeline.StaleDeal]
     won_90: pipeline.Totals
+    lists: tuple[LongList[Any], ...]
     history: PipelineHistory | None = None
 
 
@@ -141,8 +205,9 @@ class PipelineHistory:
     won: int
     lost: int
     rows: tuple[StageRow, ...]
-    stuck: tuple[StuckRow, ...]
+    stuck: Part[StuckRow]
     then: ThenVsNow | None
+    stuck_list: LongList[StuckRow]
 
 
 def _share(part: int, whole: int) -> str:
@@ -162,11 +227,13 @@ def pipeline_history(vault: Vault, today: date, history: SiteHistory) -> Pipelin
         rows.append(StageRow(fig.stage, fig.reached, median_days, onward,
                              _share(fig.won_later, fig.reached) if is_open else ""))
     by_id = {c.id: c for c in vault.customers}
-    stuck = tuple(StuckRow(by_id[s.customer_id], s.title, s.stage, s.since, s.days, f"{s.median_days:g}")
-                  for s in stats.stuck if s.customer_id in by_id)
+    stuck = _long(vault, "pipeline/stuck", _t(vault, "stuck_deals"), "stuck_table",
+                  "pipeline.html#stage-analytics",
+                  (StuckRow(by_id[s.customer_id], s.title, s.stage, s.since, s.days, f"{s.median_days:g}")
+                   for s in stats.stuck if s.customer_id in by_id))
     rate = "" if stats.win_rate is None else f"{stats.win_rate:.0%}"
-    return PipelineHistory(rate, stats.won, stats.lost, tuple(rows), stuck,
-                           _then_vs_now(vault, today, history))
+    return PipelineHistory(rate, stats.won, stats.lost, tuple(rows), first_part(stuck),
+                           _then_vs_now(vault, today, history), stuck)
 
 
 def _then_vs_now(vault: Vault, today: date, history: SiteHistory) -> ThenVsNow | None:
@@ -207,8 +274,32 @@ def customer_history(history: SiteHistory, path: str, locale: str) -> CustomerHi
                                path in history.uncommitted, entries)
 
 
+def board_columns(vault: Vault, columns: tuple[pipeline.StageColumn, ...]
+                  ) -> tuple[tuple[BoardColumn, ...], list[LongList[pipeline.DealRef]]]:
+    """The biggest deals of each stage on the board; a stage with more gets a list of its own."""
+    slugs = paging.unique_slugs(c.stage for c in columns if c.stage is not None)
+    board, lists = [], []
+    for col in columns:
+        name = label(vault.settings.locale, "stage", col.stage) if col.stage else _t(vault, "no_stage")
+        prefix = f"pipeline/stage-{slugs[col.stage]}" if col.stage is not None else "pipeline/no-stage"
+        deals = _long(vault, prefix, _t(vault, "stage_deals", stage=name), "deal_table",
+                      "pipeline.html#h-board", pipeline.by_value(col.deals), paging.BOARD_CARDS)
+        part = first_part(deals)
+        board.append(BoardColumn(col.stage, col.default_probability, col.totals,
+                                 pipeline.by_expected_close(part.rows), part.total - len(part.rows),
+                                 part.href))
+        lists.append(deals)
+    return tuple(board), lists
+
+
 def pipeline_page(vault: Vault, today: date, history: SiteHistory | None = None) -> PipelinePage:
     columns = pipeline.stage_board(vault)
+    board, lists = board_columns(vault, columns)
+    past = _long(vault, "pipeline/past-close", _t(vault, "past_expected_close"), "deal_table",
+                 "pipeline.html#h-past", pipeline.past_expected_close(vault, today))
+    stale = _long(vault, "pipeline/stale", _t(vault, "stale_deals"), "stale_table",
+                  "pipeline.html#h-stale", pipeline.stale_deals(vault, today))
+    more_history = pipeline_history(vault, today, history) if history else None
     locale = vault.settings.locale
     stage_bars = [Bar(label(locale, "stage", c.stage) if c.stage else _t(vault, "no_stage"),
                       c.totals.value.quantize(Decimal(1)), c.stage or "none") for c in columns]
@@ -217,7 +308,7 @@ def pipeline_page(vault: Vault, today: date, history: SiteHistory | None = None)
     forecast_bars = [Bar(_bucket_label(vault, b.label), b.totals.weighted.quantize(Decimal(1)))
                      for b in buckets]
     return PipelinePage(
-        board=columns,
+        board=board,
         open_total=pipeline.open_pipeline_value(vault),
         stage_chart=bar_chart(stage_bars, title=_t(vault, "pipeline_by_stage"),
                               description=_t(vault, "pipeline_by_stage_desc"), value_format=_money,
@@ -227,10 +318,11 @@ def pipeline_page(vault: Vault, today: date, history: SiteHistory | None = None)
                                  description=_t(vault, "forecast_desc"), value_format=_money,
                                  empty_text=_t(vault, "no_data"), ident="chart-forecast"),
         quarters=pipeline.quarter_forecast(vault, today),
-        past_close=pipeline.past_expected_close(vault, today),
-        stale=pipeline.stale_deals(vault, today),
+        past_close=first_part(past),
+        stale=first_part(stale),
         won_90=pipeline.totals(pipeline.won_in(vault, today - timedelta(days=89), today)),
-        history=pipeline_history(vault, today, history) if history else None,
+        lists=(*lists, past, stale, *([more_history.stuck_list] if more_history else [])),
+        history=more_history,
     )
 
 
@@ -242,13 +334,21 @@ def _bucket_label(vault: Vault, name: str) -> str:
 class SegmentSection:
     key: str
     title: str
-    table: analytics.SegmentTable
+    rows: Part[analytics.SegmentRow]  # the biggest groups; a field with many values has pages
     chart: Markup
 
 
-def segments_page(vault: Vault, today: date) -> tuple[SegmentSection, ...]:
-    sections = []
-    for key in analytics.segment_keys(vault.settings):
+@dataclass(frozen=True)
+class SegmentsPage:
+    sections: tuple[SegmentSection, ...]
+    lists: tuple[LongList[Any], ...]
+
+
+def segments_page(vault: Vault, today: date) -> SegmentsPage:
+    sections, lists = [], []
+    keys = analytics.segment_keys(vault.settings)
+    slugs = paging.unique_slugs(keys)
+    for key in keys:
         table = analytics.segment_table(vault, key, today)
         title = tr_or(vault.settings.locale, key, key)
         bars = [Bar(r.value if r.value is not None else _t(vault, "not_set"), r.customers)
@@ -256,26 +356,37 @@ def segments_page(vault: Vault, today: date) -> tuple[SegmentSection, ...]:
         chart = bar_chart(bars, title=_t(vault, "customers_by", what=title),
                           description=_t(vault, "customers_by_desc", what=title), horizontal=True,
                           empty_text=_t(vault, "no_data"), ident=f"chart-segment-{key}")
-        sections.append(SegmentSection(key, title, table, chart))
-    return tuple(sections)
+        groups = _long(vault, f"segments/{slugs[key]}", title, "segment_table",
+                       f"segments.html#seg-{key}", table.rows)
+        sections.append(SegmentSection(key, title, first_part(groups), chart))
+        lists.append(groups)
+    return SegmentsPage(tuple(sections), tuple(lists))
 
 
 @dataclass(frozen=True)
 class ValuePage:
     rfm: analytics.Rfm
     segment_chart: Markup
-    churn: tuple[analytics.ChurnRow, ...]
+    rfm_rows: Part[analytics.RfmRow]
+    churn: Part[analytics.ChurnRow]
+    lists: tuple[LongList[Any], ...]
 
 
 def value_page(vault: Vault, today: date) -> ValuePage:
     result = analytics.rfm(vault, today)
     bars = [Bar(_t(vault, f"rfm_{s.segment}"), s.customers, s.segment) for s in result.segments]
+    rfm_rows = _long(vault, "value/rfm", _t(vault, "rfm_title"), "rfm_table", "value.html#h-rfm",
+                     result.rows)
+    churn = _long(vault, "value/churn", _t(vault, "churn_title"), "churn_table",
+                  "value.html#h-churn", analytics.churn_list(vault, today))
     return ValuePage(
         rfm=result,
         segment_chart=bar_chart(bars, title=_t(vault, "rfm_chart_title"),
                                 description=_t(vault, "rfm_chart_desc"), horizontal=True,
                                 empty_text=_t(vault, "no_data"), ident="chart-rfm"),
-        churn=analytics.churn_list(vault, today),
+        rfm_rows=first_part(rfm_rows),
+        churn=first_part(churn),
+        lists=(rfm_rows, churn),
     )
 
 
@@ -286,16 +397,33 @@ def owners_page(vault: Vault, today: date) -> tuple[analytics.OwnerRow, ...]:
 @dataclass(frozen=True)
 class OwnerGroup:
     owner: str | None
-    items: tuple[DueItem, ...]
+    items: Part[DueItem]
 
 
-def follow_ups_by_owner(vault: Vault, today: date) -> tuple[OwnerGroup, ...]:
-    """Overdue and this week's follow-ups, one group per owner (the owners' order of vault.yml)."""
-    follow = board(vault, today)
-    items = [*follow.overdue, *follow.today, *follow.this_week]
-    groups = []
-    for owner in analytics.owner_order(vault):
-        mine = tuple(i for i in items if i.customer.owner == owner)
-        if mine:
-            groups.append(OwnerGroup(owner, mine))
-    return tuple(groups)
+@dataclass(frozen=True)
+class ByOwnerPage:
+    groups: tuple[OwnerGroup, ...]
+    lists: tuple[LongList[Any], ...]
+
+
+def follow_ups_by_owner(vault: Vault, follow: Board) -> ByOwnerPage:
+    """Overdue and this week's follow-ups, one group per owner (the owners' order of vault.yml).
+
+    The groups themselves go OWNERS_PER_PAGE to a page (see render), so a firm with many
+    owners does not get one huge page; each owner's list links back to its group.
+    """
+    mine: dict[str | None, list[DueItem]] = {}
+    for item in [*follow.overdue, *follow.today, *follow.this_week]:
+        mine.setdefault(item.customer.owner, []).append(item)
+    owners = [o for o in analytics.owner_order(vault) if o in mine]
+    slugs = paging.unique_slugs(o for o in owners if o is not None)
+    groups, lists = [], []
+    for index, owner in enumerate(owners):
+        prefix = f"follow-ups/owner-{slugs[owner]}" if owner is not None else "follow-ups/no-owner"
+        number, place = divmod(index, paging.OWNERS_PER_PAGE)
+        back = paging.page_path("follow-ups-by-owner", number + 1, first="follow-ups-by-owner.html")
+        items = _long(vault, prefix, owner or _t(vault, "no_owner"), "due_table",
+                      f"{back}#h-owner-{place + 1}", mine[owner])
+        groups.append(OwnerGroup(owner, first_part(items)))
+        lists.append(items)
+    return ByOwnerPage(tuple(groups), tuple(lists))
