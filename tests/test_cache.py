@@ -259,3 +259,41 @@ def _children() -> set[int]:
             if fields[1] == me:
                 found.add(int(entry.name))
     return found
+
+
+def test_a_build_failing_midway_leaves_the_site_and_no_temporary_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"customers/c{i:03}.md": note(f"Customer {i}") for i in range(30)}
+    root = make_vault(tmp_path / "vault", files)
+    out = tmp_path / "site"
+    build_site(load_vault(root, TODAY), out, TODAY)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (root / "customers/c001.md").write_text(note("Renamed"), encoding="utf-8")
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
+    import vault_tool.build as build_module
+    real = build_module.site_pages
+
+    def fails_after_one(*args: object) -> object:
+        pages = real(*args)  # type: ignore[arg-type]
+        yield next(pages)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build_module, "site_pages", fails_after_one)
+    with pytest.raises(RuntimeError):
+        build_site(load_vault(root, TODAY), out, TODAY)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_an_override_template_makes_every_customer_page_again(tmp_path: Path) -> None:
+    root = three(tmp_path)
+    out, notes, memo = tmp_path / "site", NoteCache(None), SiteMemo()
+    from vault_tool.look import build_with_look
+
+    build_with_look(load_vault(root, TODAY, notes), out, TODAY, root, memo=memo)
+    (root / "templates").mkdir()
+    (root / "templates/customer.html").write_text(
+        '{% extends "package/customer.html" %}{% block title %}Client {{ c.name }}{% endblock %}',
+        encoding="utf-8")
+    result, broken = build_with_look(load_vault(root, TODAY, notes), out, TODAY, root, memo=memo)
+    assert broken == () and result.written >= 3
+    assert "<title>Client Acme" in (out / "customers/acme.html").read_text()

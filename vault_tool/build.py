@@ -48,12 +48,9 @@ class BuildResult:
 
 def write_atomic(path: Path, content: bytes) -> bool:
     """Replace `path` with `content` in one step. Returns False when nothing changed."""
-    try:
-        if path.read_bytes() == content:
-            return False
-    except OSError:
-        pass
-    temp = stage(path, content)
+    temp = stage_if_changed(path, content)
+    if temp is None:
+        return False
     try:
         os.replace(temp, path)
     except BaseException:
@@ -176,28 +173,31 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     if todo:
         r.customer_page(todo[0][0], todo[0][1])  # a broken template fails here, before writing
     # Customer pages are made by the workers while this process makes the pages about the
-    # whole vault; they are staged beside their places and put there only once both succeed.
-    staged: list[tuple[str, str | None, bytes]] = []
+    # whole vault. Every new page is staged beside its place (so none is held in memory)
+    # and put there only once all were made: a build that fails leaves the site as it was.
+    staged: list[tuple[str, str | None]] = []
     try:
         with Background(lambda chunk: [_stage_customer(r, out, *job) for job in chunk],
                         todo) as job:
-            pages = list(site_pages(r, vault))
-            staged = job.results()
+            for page in site_pages(r, vault):
+                staged.append((page.path, stage_if_changed(out / page.path, page.content)))
+            customers = job.results()
     except BaseException:
-        for _, temp, _ in staged:
-            if temp:
-                Path(temp).unlink(missing_ok=True)
+        for leftover in out.rglob(".tmp-*"):  # ours and the workers'
+            leftover.unlink(missing_ok=True)
         raise
     written = 0
     remembered: dict[str, tuple[bytes, Stamp]] = {}
-    for path, temp, key in staged:
+    for path, temp, key in customers:
         if temp:
             os.replace(temp, out / path)
             written += 1
         remembered[path] = key, stamp_of(out / path) or Stamp(-1, -1, -1)
-    for page in pages:
-        paths.append(page.path)
-        written += write_atomic(out / page.path, page.content)
+    for path, temp in staged:
+        paths.append(path)
+        if temp:
+            os.replace(temp, out / path)
+            written += 1
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(
         f"{p}\n" for p in sorted(paths))
     write_atomic(out / MANIFEST, manifest.encode("utf-8"))
@@ -240,16 +240,18 @@ def _history_of(history: SiteHistory | None, path: str) -> object:
 
 def _stage_customer(r: Renderer, out: Path, customer: Customer, problems: list[Problem],
                     key: bytes) -> tuple[str, str | None, bytes]:
-    """Render a customer page; if its bytes are new, write them to a temporary file beside
-    its place and return that file's name (None when the page is unchanged)."""
     page = r.customer_page(customer, problems)
-    target = out / page.path
+    return page.path, stage_if_changed(out / page.path, page.content), key
+
+
+def stage_if_changed(path: Path, content: bytes) -> str | None:
+    """A temporary file beside `path` holding `content`, unless `path` holds it already."""
     try:
-        if target.read_bytes() == page.content:
-            return page.path, None, key
+        if path.read_bytes() == content:
+            return None
     except OSError:
         pass
-    return page.path, stage(target, page.content), key
+    return stage(path, content)
 
 
 def stage(path: Path, content: bytes) -> str:
