@@ -19,6 +19,10 @@ from hypothesis import strategies as st
 
 from vault_tool.exports import (
     calendar_ics,
+    csv_file,
+    csv_header,
+    csv_row,
+    customer_record,
     customers_csv,
     customers_json,
     defuse,
@@ -27,6 +31,9 @@ from vault_tool.exports import (
     ics_file,
     ics_key,
     ics_order,
+    id_order,
+    json_file,
+    json_record,
     uid_hash,
 )
 from vault_tool.model import (
@@ -265,6 +272,41 @@ def test_ics_from_per_customer_pieces_is_the_whole_feed() -> None:
     closed = next(c for c in v.customers if s.is_closed(c.status))
     assert ics_events(closed, s, TODAY) == "" and ics_key(closed, s, TODAY) is None
     assert [ics_key(c, s, TODAY) for c in order] == sorted(ics_key(c, s, TODAY) for c in order)
+
+
+def whole_vault_csv(v: Vault) -> bytes:
+    """customers.csv as the csv module writes it in one go: what the rows must add up to."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(csv_header(v.settings))
+    for c in sorted(v.customers, key=lambda c: c.id):
+        writer.writerow(next(csv.reader(io.StringIO(csv_row(c, v.settings, TODAY), newline=""))))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def whole_vault_json(v: Vault) -> bytes:
+    """customers.json as json.dumps writes the whole document: what the records must add up to."""
+    document = {"generated_for": TODAY.isoformat(), "vault": v.settings.name or "Customers",
+                "currency": v.settings.currency,
+                "customers": [customer_record(c, v.settings, TODAY) for c in id_order(v.customers)]}
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def test_csv_and_json_from_per_customer_pieces_are_the_whole_files() -> None:
+    hostile = customer("q", name='He said "hi", then\nleft', owner="=1+1", tags=("a,b", "c;d"),
+                       follow_up="\r\nx")
+    empty = vault(settings=replace(SETTINGS, name='名 "q"', currency=None))
+    for v in (load_vault(EXAMPLE_VAULT, TODAY), empty, sample(), vault(hostile, *sample().customers)):
+        s = v.settings
+        rows = {c.id: csv_row(c, s, TODAY) for c in v.customers}
+        records = {c.id: json_record(c, s, TODAY) for c in v.customers}
+        order = id_order(reversed(v.customers))
+        assert csv_file(s, (rows[c.id] for c in order)) == customers_csv(v, TODAY) == whole_vault_csv(v)
+        assert json_file(s, TODAY, (records[c.id] for c in order)) == customers_json(v, TODAY) \
+            == whole_vault_json(v)
+    assert rows["q"].startswith('q,"He said ""hi"", then\nleft",,\'=1+1,"a,b; c;d",')
+    assert rows["q"].endswith(",customers/q.md\r\n")
 
 
 # --- customers.csv --------------------------------------------------------

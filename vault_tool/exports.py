@@ -4,13 +4,22 @@ Each export is a pure function of the vault and `today` that returns bytes.
 The same vault on the same day gives byte-identical files (no clock, no
 random ids, everything sorted), so a rebuild that changes nothing rewrites
 nothing, and a subscribed calendar sees the same events until a note changes.
+
+Each file is also a join of per-customer pieces, pure functions of one
+customer, the settings and `today`, so that a cache can keep them and a
+one-note change recomputes one customer's pieces:
+
+    follow-ups.ics   ics_file(settings, today, ics_events(c, ...) for c in ics_order(...))
+    customers.csv    csv_file(settings, csv_row(c, ...) for c in id_order(...))
+    customers.json   json_file(settings, today, json_record(c, ...) for c in id_order(...))
+
+`ics_key` is a customer's place in the feed, for a cache that keeps it too.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -258,21 +267,45 @@ def csv_header(settings: Settings) -> list[str]:
 
 
 def customers_csv(vault: Vault, today: date) -> bytes:
-    """One row per customer, sorted by id, for spreadsheets.
+    """One row per customer, sorted by id, for spreadsheets."""
+    settings = vault.settings
+    return csv_file(settings, (csv_row(c, settings, today) for c in id_order(vault.customers)))
+
+
+def id_order(customers: Iterable[Customer]) -> list[Customer]:
+    """The order of the CSV rows and the JSON records."""
+    return sorted(customers, key=lambda c: c.id)
+
+
+class _Echo:
+    """A file whose write() returns what it is given: csv's writerow() then returns the line."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    """One record as the csv module's default dialect quotes it, with its CRLF."""
+    line: str = csv.writer(_Echo()).writerow(cells)
+    return line
+
+
+def csv_row(customer: Customer, settings: Settings, today: date) -> str:
+    """The customer's line of customers.csv: formulas defused, quoted, CRLF at the end."""
+    return _csv_line([defuse(cell) for cell in _csv_cells(customer, settings, today)])
+
+
+def csv_file(settings: Settings, pieces: Iterable[str]) -> bytes:
+    """The header, then `pieces` (from csv_row, in id_order).
 
     UTF-8 with a byte order mark: without it Excel reads the file in the
     system code page and shows Chinese text as mojibake. Line ends are CRLF,
     as RFC 4180 and the csv module's default dialect have them.
     """
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(csv_header(vault.settings))
-    for customer in sorted(vault.customers, key=lambda c: c.id):
-        writer.writerow([defuse(cell) for cell in _csv_row(customer, vault.settings, today)])
-    return out.getvalue().encode("utf-8-sig")
+    return ("\ufeff" + _csv_line(csv_header(settings)) + "".join(pieces)).encode("utf-8")
 
 
-def _csv_row(customer: Customer, settings: Settings, today: date) -> list[str]:
+def _csv_cells(customer: Customer, settings: Settings, today: date) -> list[str]:
     f = figures(customer, settings, today)
     custom = dict(customer.custom)
     return [
@@ -352,22 +385,30 @@ def defuse(text: str) -> str:
 
 
 def customers_json(vault: Vault, today: date) -> bytes:
-    """The customer records as `show --format json` prints them, plus the computed figures.
-
-    Compact (one line, no indentation) with sorted keys: at 10,000 customers
-    indentation would add about a third to the size, and `jq` reads it anyway.
-    Amounts are in the vault currency, named at the top.
-    """
+    """The customer records as `show --format json` prints them, plus the computed figures."""
     settings = vault.settings
-    document = {
-        "generated_for": today.isoformat(),
-        "vault": vault_name(settings),
-        "currency": settings.currency,
-        "customers": [customer_record(c, settings, today)
-                      for c in sorted(vault.customers, key=lambda c: c.id)],
-    }
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text + "\n").encode("utf-8")
+    return json_file(settings, today, (json_record(c, settings, today) for c in id_order(vault.customers)))
+
+
+# Compact (one line, no indentation) with sorted keys: at 10,000 customers
+# indentation would add about a third to the size, and `jq` reads it anyway.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def json_record(customer: Customer, settings: Settings, today: date) -> str:
+    """The customer's object in customers.json, as compact JSON text."""
+    return _JSON.encode(customer_record(customer, settings, today))
+
+
+def json_file(settings: Settings, today: date, pieces: Iterable[str]) -> bytes:
+    """`{"currency", "customers": [pieces], "generated_for", "vault"}`, keys sorted as json.dumps sorts them.
+
+    `pieces` come from json_record, in id_order. Amounts are in the vault
+    currency, named at the top.
+    """
+    head = f'{{"currency":{_JSON.encode(settings.currency)},"customers":['
+    tail = f'],"generated_for":"{today.isoformat()}","vault":{_JSON.encode(vault_name(settings))}}}\n'
+    return (head + ",".join(pieces) + tail).encode("utf-8")
 
 
 def customer_record(customer: Customer, settings: Settings, today: date) -> dict[str, Any]:
