@@ -268,7 +268,7 @@ def test_ics_from_per_customer_pieces_is_the_whole_feed() -> None:
     for url in (None, "https://example.com/crm"):
         pieces = {c.id: ics_events(c, s, TODAY, url) for c in v.customers}
         order = ics_order(reversed(v.customers), s, TODAY)
-        assert ics_file(s, TODAY, (pieces[c.id] for c in order)) == calendar_ics(v, TODAY, site_url=url)
+        assert ics_file(s, (pieces[c.id] for c in order)) == calendar_ics(v, TODAY, site_url=url)
     closed = next(c for c in v.customers if s.is_closed(c.status))
     assert ics_events(closed, s, TODAY) == "" and ics_key(closed, s, TODAY) is None
     assert [ics_key(c, s, TODAY) for c in order] == sorted(ics_key(c, s, TODAY) for c in order)

@@ -9,7 +9,7 @@ Each file is also a join of per-customer pieces, pure functions of one
 customer, the settings and `today`, so that a cache can keep them and a
 one-note change recomputes one customer's pieces:
 
-    follow-ups.ics   ics_file(settings, today, ics_events(c, ...) for c in ics_order(...))
+    follow-ups.ics   ics_file(settings, ics_events(c, ...) for c in ics_order(...))
     customers.csv    csv_file(settings, csv_row(c, ...) for c in id_order(...))
     customers.json   json_file(settings, today, json_record(c, ...) for c in id_order(...))
 
@@ -110,7 +110,7 @@ def calendar_ics(vault: Vault, today: date, *, site_url: str | None = None) -> b
     """
     settings = vault.settings
     pieces = (ics_events(c, settings, today, site_url) for c in ics_order(vault.customers, settings, today))
-    return ics_file(settings, today, pieces)
+    return ics_file(settings, pieces)
 
 
 def ics_key(customer: Customer, settings: Settings, today: date) -> tuple[date, str] | None:
@@ -136,7 +136,7 @@ def ics_events(customer: Customer, settings: Settings, today: date,
     return entry.event(stamp) + entry.todo(stamp)
 
 
-def ics_file(settings: Settings, today: date, pieces: Iterable[str]) -> bytes:
+def ics_file(settings: Settings, pieces: Iterable[str]) -> bytes:
     """The feed: the calendar's own properties, then `pieces` (from ics_events, in ics_order).
 
     Properties are in the order icalendar wrote them (its canonical order,
