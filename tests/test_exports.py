@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,10 +19,21 @@ from hypothesis import strategies as st
 
 from vault_tool.exports import (
     calendar_ics,
+    csv_file,
+    csv_header,
+    csv_row,
+    customer_record,
     customers_csv,
     customers_json,
     defuse,
     export_pages,
+    ics_events,
+    ics_file,
+    ics_key,
+    ics_order,
+    id_order,
+    json_file,
+    json_record,
     uid_hash,
 )
 from vault_tool.model import (
@@ -201,14 +213,100 @@ def test_ics_text_is_cleaned_of_control_characters_and_line_breaks() -> None:
     assert str(event["summary"]) == "Follow up: Acme;, Inc — call back soon"
 
 
-@settings(max_examples=60, deadline=None)
-@given(name=st.text(min_size=1, max_size=200), step=st.text(max_size=200))
-def test_ics_any_text_folds_and_round_trips(name: str, step: str) -> None:
-    v = vault(customer("x", name=name, status="active", next_follow_up=TODAY, follow_up=step or None))
+def clean(text: str) -> str:
+    """What the feed promises for a summary: whitespace runs as one space, no control characters."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", " ".join(text.split()))
+
+
+NASTY = {
+    "comma": ("Acme, Inc; Ltd", "call back, then; maybe"),
+    "backslash": ("C:\\Notes\\N\\n", "path \\ and \\, and \\;"),
+    "newline": ("two\nlines", "a\r\nb\rc"),
+    "chinese": ("上海静安咖啡学院", "带意式咖啡机、磨豆机和六百只陶瓷杯样品去学院演示，确认培训" * 3),
+    "emoji": ("Tea 🍵 House 👩🏽‍💼", "☕" * 60),
+    "fold": ("x" * 62 + "茶", "y" * 70 + "\\" + "z" * 80),
+}
+
+
+def test_ics_nasty_strings_read_back_exactly() -> None:
+    customers = [customer(key, name=name, status="active", owner=f"{key}, Ltd; \\ 王",
+                          next_follow_up=TODAY + timedelta(days=i), follow_up=step)
+                 for i, (key, (name, step)) in enumerate(NASTY.items())]
+    data = calendar_ics(vault(*customers), TODAY, site_url="https://example.com/crm/")
+    content_lines_ok(data)
+    cal = parse_ics(data)
+    events, todos = by_uid(cal, "VEVENT"), by_uid(cal, "VTODO")
+    for i, (key, (name, step)) in enumerate(NASTY.items()):
+        event, todo = events[f"{uid_hash(key)}-event@vault-tool"], todos[f"{uid_hash(key)}-todo@vault-tool"]
+        summary = clean(f"Follow up: {name} — {step}")
+        assert str(event["summary"]) == str(todo["summary"]) == summary
+        assert event.decoded("dtstart") == todo.decoded("due") == TODAY + timedelta(days=i)
+        assert event.categories == todo.categories == [f"{key}, Ltd; \\ 王"]
+        assert str(event["description"]).split("\n")[0] == f"Owner: {key}, Ltd; \\ 王"
+        assert str(todo["url"]) == f"https://example.com/crm/customers/{key}.html"
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.text(min_size=1, max_size=200), step=st.text(max_size=200), owner=st.text(max_size=80))
+def test_ics_any_text_folds_and_round_trips(name: str, step: str, owner: str) -> None:
+    """Whatever a note holds, the feed is valid and says exactly the cleaned text."""
+    v = vault(customer("x", name=name, status="active", next_follow_up=TODAY, follow_up=step or None,
+                       owner=owner or None))
     data = calendar_ics(v, TODAY)
     content_lines_ok(data)
-    summary = str(parse_ics(data).walk("VTODO")[0]["summary"])
-    assert summary.startswith("Follow up:")
+    todo = parse_ics(data).walk("VTODO")[0]
+    expected = clean(f"Follow up: {name}" + (f" — {step}" if step else ""))
+    assert str(todo["summary"]) == expected
+    kept = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", owner.replace("\r\n", "\n").replace("\r", "\n"))
+    assert (todo.categories if "categories" in todo else []) == ([kept] if kept else [])
+
+
+def test_ics_from_per_customer_pieces_is_the_whole_feed() -> None:
+    """The pieces a per-customer cache would keep give back the feed, byte for byte."""
+    v = load_vault(EXAMPLE_VAULT, TODAY)
+    s = v.settings
+    for url in (None, "https://example.com/crm"):
+        pieces = {c.id: ics_events(c, s, TODAY, url) for c in v.customers}
+        order = ics_order(reversed(v.customers), s, TODAY)
+        assert ics_file(s, (pieces[c.id] for c in order)) == calendar_ics(v, TODAY, site_url=url)
+    closed = next(c for c in v.customers if s.is_closed(c.status))
+    assert ics_events(closed, s, TODAY) == "" and ics_key(closed, s, TODAY) is None
+    assert [ics_key(c, s, TODAY) for c in order] == sorted(ics_key(c, s, TODAY) for c in order)
+
+
+def whole_vault_csv(v: Vault) -> bytes:
+    """customers.csv as the csv module writes it in one go: what the rows must add up to."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(csv_header(v.settings))
+    for c in sorted(v.customers, key=lambda c: c.id):
+        writer.writerow(next(csv.reader(io.StringIO(csv_row(c, v.settings, TODAY), newline=""))))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def whole_vault_json(v: Vault) -> bytes:
+    """customers.json as json.dumps writes the whole document: what the records must add up to."""
+    document = {"generated_for": TODAY.isoformat(), "vault": v.settings.name or "Customers",
+                "currency": v.settings.currency,
+                "customers": [customer_record(c, v.settings, TODAY) for c in id_order(v.customers)]}
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def test_csv_and_json_from_per_customer_pieces_are_the_whole_files() -> None:
+    hostile = customer("q", name='He said "hi", then\nleft', owner="=1+1", tags=("a,b", "c;d"),
+                       follow_up="\r\nx")
+    empty = vault(settings=replace(SETTINGS, name='名 "q"', currency=None))
+    for v in (load_vault(EXAMPLE_VAULT, TODAY), empty, sample(), vault(hostile, *sample().customers)):
+        s = v.settings
+        rows = {c.id: csv_row(c, s, TODAY) for c in v.customers}
+        records = {c.id: json_record(c, s, TODAY) for c in v.customers}
+        order = id_order(reversed(v.customers))
+        assert csv_file(s, (rows[c.id] for c in order)) == customers_csv(v, TODAY) == whole_vault_csv(v)
+        assert json_file(s, TODAY, (records[c.id] for c in order)) == customers_json(v, TODAY) \
+            == whole_vault_json(v)
+    assert rows["q"].startswith('q,"He said ""hi"", then\nleft",,\'=1+1,"a,b; c;d",')
+    assert rows["q"].endswith(",customers/q.md\r\n")
 
 
 # --- customers.csv --------------------------------------------------------

@@ -5,12 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 from hypothesis import given
 from hypothesis import strategies as st
 
 from vault_tool.importers import read_file
 from vault_tool.importrecords import ImportError_, Record
-from vault_tool.vcard import escape, fold, parse_property, read_vcards, split_value, text_value, unfold
+from vault_tool.vault import load_vault
+from vault_tool.vcard import (
+    customer_cards,
+    customers_vcf,
+    escape,
+    fold,
+    parse_property,
+    read_vcards,
+    split_value,
+    text_value,
+    unfold,
+)
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -87,3 +99,31 @@ def test_vcard_escape_and_fold_round_trip(text: str) -> None:
 def test_vcard_categories_round_trip(tags: list[str]) -> None:
     prop = parse_property("CATEGORIES:" + ",".join(escape(t) for t in tags))
     assert prop is not None and split_value(prop.value, ",") == tags
+
+
+def fold_by_characters(line: str) -> str:
+    """The fold as first written, character by character: the bytes fold() must keep giving."""
+    out: list[str] = []
+    current, size = "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > (75 if not out else 74):
+            out.append(current)
+            current, size = "", 0
+        current += ch
+        size += width
+    out.append(current)
+    return "\r\n ".join(out)
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=400))
+def test_fold_on_bytes_equals_the_fold_by_characters(text: str) -> None:
+    for line in ("NOTE:" + text, "X" * 74 + text, "ORG:" + "茶" * 30 + text):
+        assert fold(line) == fold_by_characters(line)
+
+
+def test_customers_vcf_is_the_join_of_customer_cards() -> None:
+    vault = load_vault(Path(__file__).resolve().parent.parent / "example_vault", TODAY)
+    cards = {c.id: customer_cards(c) for c in vault.customers}
+    assert "".join(cards[i] for i in sorted(cards)).encode() == customers_vcf(vault)
+    assert all(text.startswith("BEGIN:VCARD\r\n") for text in cards.values())

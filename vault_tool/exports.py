@@ -4,24 +4,33 @@ Each export is a pure function of the vault and `today` that returns bytes.
 The same vault on the same day gives byte-identical files (no clock, no
 random ids, everything sorted), so a rebuild that changes nothing rewrites
 nothing, and a subscribed calendar sees the same events until a note changes.
+
+Each file is also a join of per-customer pieces, pure functions of one
+customer, the settings and `today`, so that a cache can keep them and a
+one-note change recomputes one customer's pieces:
+
+    follow-ups.ics   ics_file(settings, ics_events(c, ...) for c in ics_order(...))
+    customers.csv    csv_file(settings, csv_row(c, ...) for c in id_order(...))
+    customers.json   json_file(settings, today, json_record(c, ...) for c in id_order(...))
+
+`ics_key` is a customer's place in the feed, for a cache that keeps it too.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from icalendar import Calendar, Event, Todo, vDuration
-
-from .followups import DueItem, follow_up, is_going_cold, last_contact, scheduled
+from . import ics
+from .followups import DueItem, follow_up, is_going_cold, last_contact
 from .i18n import tr
 from .model import Contact, Customer, FieldValue, FollowUp, Settings, Vault
 from .output import Page, customer_file, customer_href
@@ -100,21 +109,51 @@ def calendar_ics(vault: Vault, today: date, *, site_url: str | None = None) -> b
     subscribed calendar moves the entry instead of adding a second one.
     """
     settings = vault.settings
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _ics_text(vault_name(settings)))
-    cal.add("name", _ics_text(vault_name(settings)))
-    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(REFRESH))
-    stamp = datetime.combine(today, time(0), tzinfo=timezone.utc)
-    dated, _ = scheduled(vault, today)
-    for item in sorted(dated, key=lambda i: (i.due, i.customer.id)):
-        entry = _Entry.of(item, settings, site_url)
-        cal.add_component(entry.event(stamp))
-        cal.add_component(entry.todo(stamp))
-    return bytes(cal.to_ical())
+    pieces = (ics_events(c, settings, today, site_url) for c in ics_order(vault.customers, settings, today))
+    return ics_file(settings, pieces)
+
+
+def ics_key(customer: Customer, settings: Settings, today: date) -> tuple[date, str] | None:
+    """Where the customer's entries go in the feed (by due date, then id); None when nothing is due."""
+    plan = follow_up(customer, settings, today)
+    return None if plan is None or plan.due is None else (plan.due, customer.id)
+
+
+def ics_order(customers: Iterable[Customer], settings: Settings, today: date) -> list[Customer]:
+    """The customers with entries in the feed, in the feed's order."""
+    keyed = [(key, c) for c in customers if (key := ics_key(c, settings, today)) is not None]
+    return [c for _, c in sorted(keyed, key=lambda kc: kc[0])]
+
+
+def ics_events(customer: Customer, settings: Settings, today: date,
+               site_url: str | None = None) -> str:
+    """The customer's VEVENT and VTODO as text, or "" when it has no due follow-up."""
+    plan = follow_up(customer, settings, today)
+    if plan is None or plan.due is None:
+        return ""
+    entry = _Entry.of(DueItem(customer, plan), settings, site_url)
+    stamp = ics.utc_value(datetime.combine(today, time(0), tzinfo=timezone.utc))
+    return entry.event(stamp) + entry.todo(stamp)
+
+
+def ics_file(settings: Settings, pieces: Iterable[str]) -> bytes:
+    """The feed: the calendar's own properties, then `pieces` (from ics_events, in ics_order).
+
+    Properties are in the order icalendar wrote them (its canonical order,
+    then alphabetical), so feeds did not change when we stopped using it.
+    """
+    name = ics.text(_ics_text(vault_name(settings)))
+    head = (
+        "BEGIN:VCALENDAR\r\n"
+        + ics.line("VERSION", "2.0")
+        + ics.line("PRODID", ics.text(PRODID))
+        + ics.line("CALSCALE", "GREGORIAN")
+        + ics.line("NAME", name)
+        + ics.line("X-WR-CALNAME", name)
+        + ics.line("REFRESH-INTERVAL;VALUE=DURATION", ics.duration_value(REFRESH))
+        + ics.line("X-PUBLISHED-TTL", ics.duration_value(REFRESH))
+    )
+    return (head + "".join(pieces) + "END:VCALENDAR\r\n").encode("utf-8")
 
 
 def uid_hash(customer_id: str) -> str:
@@ -128,14 +167,18 @@ def uid_hash(customer_id: str) -> str:
 
 @dataclass(frozen=True)
 class _Entry:
-    """The shared text of one customer's event and to-do."""
+    """What one customer's event and to-do share, as content lines: escaped and folded once.
+
+    Only the lines that hold text may be longer than a physical line; the
+    dates, the stamp and the UID are short ASCII and need no folding.
+    """
 
     uid: str
     due: date
     summary: str
     description: str
-    owner: str | None
-    url: str | None
+    categories: str  # "" when the customer has no owner
+    url: str  # "" without a site address
 
     @classmethod
     def of(cls, item: DueItem, settings: Settings, site_url: str | None) -> _Entry:
@@ -144,41 +187,41 @@ class _Entry:
         if c.follow_up:
             summary += " — " + c.follow_up
         url = site_url.rstrip("/") + "/" + customer_href(c.id) if site_url else None
+        description = _description(item, settings.locale, url or customer_file(c.id))
+        owner = _ics_text(c.owner) if c.owner else ""
         return cls(
             uid=uid_hash(c.id),
             due=item.due,
-            summary=_ics_text(" ".join(summary.split())),
-            description=_ics_text(_description(item, settings.locale, url or customer_file(c.id))),
-            owner=_ics_text(c.owner) if c.owner else None,
-            url=url,
+            summary=ics.line("SUMMARY", ics.text(_ics_text(" ".join(summary.split())))),
+            description=ics.line("DESCRIPTION", ics.text(_ics_text(description))),
+            categories=ics.line("CATEGORIES", ics.text(owner)) if owner else "",
+            url=ics.line("URL;VALUE=URI", url) if url else "",
         )
 
-    def event(self, stamp: datetime) -> Event:
-        event = Event()
-        event.add("uid", f"{self.uid}-event@vault-tool")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", self.due)
-        event.add("dtend", self.due + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")  # a reminder, not a meeting: the day stays free
-        self._describe(event)
-        return event
+    def event(self, stamp: str) -> str:
+        """The all-day event; its properties in icalendar's order for VEVENT."""
+        return (
+            f"BEGIN:VEVENT\r\n{self.summary}"
+            f"DTSTART;VALUE=DATE:{ics.date_value(self.due)}\r\n"
+            f"DTEND;VALUE=DATE:{ics.date_value(self.due + timedelta(days=1))}\r\n"
+            f"DTSTAMP:{stamp}\r\n"
+            f"UID:{self.uid}-event@vault-tool\r\n"
+            f"{self.categories}{self.description}"
+            "TRANSP:TRANSPARENT\r\n"  # a reminder, not a meeting: the day stays free
+            f"{self.url}END:VEVENT\r\n"
+        )
 
-    def todo(self, stamp: datetime) -> Todo:
-        todo = Todo()
-        todo.add("uid", f"{self.uid}-todo@vault-tool")
-        todo.add("dtstamp", stamp)
-        todo.add("due", self.due)
-        todo.add("status", "NEEDS-ACTION")
-        self._describe(todo)
-        return todo
-
-    def _describe(self, component: Event | Todo) -> None:
-        component.add("summary", self.summary)
-        component.add("description", self.description)
-        if self.owner:
-            component.add("categories", [self.owner])
-        if self.url:
-            component.add("url", self.url, parameters={"VALUE": "URI"})
+    def todo(self, stamp: str) -> str:
+        """The to-do; its properties in alphabetical order, as icalendar wrote a VTODO."""
+        return (
+            f"BEGIN:VTODO\r\n{self.categories}{self.description}"
+            f"DTSTAMP:{stamp}\r\n"
+            f"DUE;VALUE=DATE:{ics.date_value(self.due)}\r\n"
+            "STATUS:NEEDS-ACTION\r\n"
+            f"{self.summary}"
+            f"UID:{self.uid}-todo@vault-tool\r\n"
+            f"{self.url}END:VTODO\r\n"
+        )
 
 
 def _description(item: DueItem, locale: str, link: str) -> str:
@@ -224,21 +267,45 @@ def csv_header(settings: Settings) -> list[str]:
 
 
 def customers_csv(vault: Vault, today: date) -> bytes:
-    """One row per customer, sorted by id, for spreadsheets.
+    """One row per customer, sorted by id, for spreadsheets."""
+    settings = vault.settings
+    return csv_file(settings, (csv_row(c, settings, today) for c in id_order(vault.customers)))
+
+
+def id_order(customers: Iterable[Customer]) -> list[Customer]:
+    """The order of the CSV rows and the JSON records."""
+    return sorted(customers, key=lambda c: c.id)
+
+
+class _Echo:
+    """A file whose write() returns what it is given: csv's writerow() then returns the line."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    """One record as the csv module's default dialect quotes it, with its CRLF."""
+    line: str = csv.writer(_Echo()).writerow(cells)
+    return line
+
+
+def csv_row(customer: Customer, settings: Settings, today: date) -> str:
+    """The customer's line of customers.csv: formulas defused, quoted, CRLF at the end."""
+    return _csv_line([defuse(cell) for cell in _csv_cells(customer, settings, today)])
+
+
+def csv_file(settings: Settings, pieces: Iterable[str]) -> bytes:
+    """The header, then `pieces` (from csv_row, in id_order).
 
     UTF-8 with a byte order mark: without it Excel reads the file in the
     system code page and shows Chinese text as mojibake. Line ends are CRLF,
     as RFC 4180 and the csv module's default dialect have them.
     """
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(csv_header(vault.settings))
-    for customer in sorted(vault.customers, key=lambda c: c.id):
-        writer.writerow([defuse(cell) for cell in _csv_row(customer, vault.settings, today)])
-    return out.getvalue().encode("utf-8-sig")
+    return ("\ufeff" + _csv_line(csv_header(settings)) + "".join(pieces)).encode("utf-8")
 
 
-def _csv_row(customer: Customer, settings: Settings, today: date) -> list[str]:
+def _csv_cells(customer: Customer, settings: Settings, today: date) -> list[str]:
     f = figures(customer, settings, today)
     custom = dict(customer.custom)
     return [
@@ -318,22 +385,30 @@ def defuse(text: str) -> str:
 
 
 def customers_json(vault: Vault, today: date) -> bytes:
-    """The customer records as `show --format json` prints them, plus the computed figures.
-
-    Compact (one line, no indentation) with sorted keys: at 10,000 customers
-    indentation would add about a third to the size, and `jq` reads it anyway.
-    Amounts are in the vault currency, named at the top.
-    """
+    """The customer records as `show --format json` prints them, plus the computed figures."""
     settings = vault.settings
-    document = {
-        "generated_for": today.isoformat(),
-        "vault": vault_name(settings),
-        "currency": settings.currency,
-        "customers": [customer_record(c, settings, today)
-                      for c in sorted(vault.customers, key=lambda c: c.id)],
-    }
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text + "\n").encode("utf-8")
+    return json_file(settings, today, (json_record(c, settings, today) for c in id_order(vault.customers)))
+
+
+# Compact (one line, no indentation) with sorted keys: at 10,000 customers
+# indentation would add about a third to the size, and `jq` reads it anyway.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def json_record(customer: Customer, settings: Settings, today: date) -> str:
+    """The customer's object in customers.json, as compact JSON text."""
+    return _JSON.encode(customer_record(customer, settings, today))
+
+
+def json_file(settings: Settings, today: date, pieces: Iterable[str]) -> bytes:
+    """`{"currency", "customers": [pieces], "generated_for", "vault"}`, keys sorted as json.dumps sorts them.
+
+    `pieces` come from json_record, in id_order. Amounts are in the vault
+    currency, named at the top.
+    """
+    head = f'{{"currency":{_JSON.encode(settings.currency)},"customers":['
+    tail = f'],"generated_for":"{today.isoformat()}","vault":{_JSON.encode(vault_name(settings))}}}\n'
+    return (head + ",".join(pieces) + tail).encode("utf-8")
 
 
 def customer_record(customer: Customer, settings: Settings, today: date) -> dict[str, Any]:

@@ -40,11 +40,13 @@ FOLD_AT = 75  # octets per line, CRLF not counted (RFC 2425 5.8.1)
 
 
 def customers_vcf(vault: Vault) -> bytes:
-    cards = []
-    for customer in sorted(vault.customers, key=lambda c: c.id):
-        contacts = customer.contacts or (Contact(name=customer.name),)
-        cards += [card(customer, contact) for contact in contacts]
-    return "".join(cards).encode("utf-8")
+    return "".join(customer_cards(c) for c in sorted(vault.customers, key=lambda c: c.id)).encode("utf-8")
+
+
+def customer_cards(customer: Customer) -> str:
+    """The customer's cards: one per contact, or one named after the customer when it has none."""
+    contacts = customer.contacts or (Contact(name=customer.name),)
+    return "".join(card(customer, contact) for contact in contacts)
 
 
 def card(customer: Customer, contact: Contact) -> str:
@@ -104,19 +106,25 @@ def escape(text: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space; never inside a character."""
-    out: list[str] = []
-    current, size = "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        limit = FOLD_AT if not out else FOLD_AT - 1
-        if size + width > limit:
-            out.append(current)
-            current, size = "", 0
-        current += ch
-        size += width
-    out.append(current)
-    return "\r\n ".join(out)
+    """Lines longer than 75 octets continue on the next line after a space; never inside a character.
+
+    Cut on the UTF-8 bytes, stepping back off continuation bytes, rather
+    than adding up characters one by one: that made a 10,000-customer export
+    take seconds, for lines that mostly need no folding at all.
+    """
+    data = line.encode("utf-8")
+    if len(data) <= FOLD_AT:
+        return line
+    pieces = []
+    start, limit = 0, FOLD_AT
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # inside a character: it goes on the next line
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, FOLD_AT - 1  # the continuation's leading space is one of its 75
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8")
 
 
 # --- vCard ------------------------------------------------------------------------------------
