@@ -297,3 +297,35 @@ def test_an_override_template_makes_every_customer_page_again(tmp_path: Path) ->
     result, broken = build_with_look(load_vault(root, TODAY, notes), out, TODAY, root, memo=memo)
     assert broken == () and result.written >= 3
     assert "<title>Client Acme" in (out / "customers/acme.html").read_text()
+
+
+def test_watch_rebuilds_with_kept_pieces_equal_a_fresh_build(tmp_path: Path) -> None:
+    """The watcher keeps notes, page keys and each customer's part of the data files; after
+    edits, a deletion and a change to vault.yml its site is byte for byte a fresh build's."""
+    from vault_tool.watch import Watcher
+
+    files = {f"customers/c{i:02}.md": note(f"Customer {i}", f"next_follow_up: 2026-11-{10 + i}\n")
+             for i in range(12)}
+    root = make_vault(tmp_path / "vault", files)
+    age(root)
+    watcher = Watcher(root, tmp_path / "site", TODAY)
+    watcher.rebuild()
+    edits = [
+        lambda: (root / "customers/c03.md").write_text(note("Renamed", "next_follow_up: 2026-12-01\n"),
+                                                       encoding="utf-8"),
+        lambda: (root / "customers/c05.md").unlink(),
+        lambda: (root / "vault.yml").write_text("locale: zh\n", encoding="utf-8"),
+        lambda: (root / "customers/c07.md").write_text(note("第七", "tags: [vip]\n"), encoding="utf-8"),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        assert watcher.rebuild().failure is None
+        fresh = tmp_path / f"fresh{number}"
+        build_site(load_vault(root, TODAY), fresh, TODAY)
+        mine = {p.relative_to(tmp_path / "site"): p.read_bytes()
+                for p in (tmp_path / "site").rglob("*") if p.is_file()}
+        theirs = {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+        assert mine == theirs, number
+    assert watcher.memo.pieces is not None
+    assert {path for _, path in watcher.memo.pieces.items} == {
+        f"customers/c{i:02}.md" for i in range(12) if i != 5}

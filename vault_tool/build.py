@@ -25,6 +25,7 @@ from .config import CONFIG_FILE
 from .history import note_timeline, repo_state, vault_history
 from .model import Customer, Problem, Vault
 from .output import customer_file
+from .pieces import Pieces
 from .pipeline import quarter_start
 from .render import Renderer, problems_by_path, renderer, site_pages, template_dir
 from .stages import deal_tracks, stage_stats
@@ -121,6 +122,7 @@ class SiteMemo:
         # The last key of each page with the objects it was made from: an unchanged note
         # keeps its Customer object in the note cache, so its key need not be hashed again.
         self._recent: dict[str, tuple[object, object, bytes, bytes]] = {}
+        self.pieces: Pieces | None = None  # set by `watch`, whose process outlives a build
 
     @classmethod
     def for_output(cls, root: Path, out: Path) -> SiteMemo:
@@ -158,7 +160,7 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     check_output(out, vault_root)
     memo = memo or SiteMemo()
     old = previous_files(out)
-    r = renderer(vault, today, history)
+    r = renderer(vault, today, history, memo.pieces)
     context = page_context(r, vault.templates)
     by_path = problems_by_path(vault.problems)
     todo: list[tuple[Customer, list[Problem], bytes]] = []

@@ -34,6 +34,7 @@ from .followups import DueItem, follow_up, is_going_cold, last_contact
 from .i18n import tr
 from .model import Contact, Customer, FieldValue, FollowUp, Settings, Vault
 from .output import Page, customer_file, customer_href
+from .pieces import Pieces
 from .pipeline import DealRef, deal_state, totals
 from .records import customer_dict, plain
 
@@ -50,12 +51,25 @@ REFRESH = timedelta(hours=12)
 SUMMARY = {"en": "Follow up: {name}", "zh": "跟进：{name}"}
 
 
-def export_pages(vault: Vault, today: date, *, site_url: str | None = None) -> list[Page]:
-    """The three data files of the site, for the build to write beside the pages."""
+def export_pages(vault: Vault, today: date, *, site_url: str | None = None,
+                 pieces: Pieces | None = None) -> list[Page]:
+    """The three data files of the site, for the build to write beside the pages.
+
+    With `pieces` (kept by `watch` between rebuilds), each customer's part of each file is
+    made only when that customer changed."""
+    settings = vault.settings
+    memo = pieces or Pieces()  # kept pieces are for this vault's settings and day (render.renderer)
+    ics_pieces = (memo.get(f"ics {site_url}", c, lambda c: ics_events(c, settings, today, site_url))
+                  for c in ics_order(vault.customers, settings, today))
+    ordered = id_order(vault.customers)
+    if pieces is not None:
+        pieces.keep_only(ordered)
     return [
-        Page(ICS_FILE, calendar_ics(vault, today, site_url=site_url)),
-        Page(CSV_FILE, customers_csv(vault, today)),
-        Page(JSON_FILE, customers_json(vault, today)),
+        Page(ICS_FILE, ics_file(settings, ics_pieces)),
+        Page(CSV_FILE, csv_file(settings, (memo.get("csv", c, lambda c: csv_row(c, settings, today))
+                                           for c in ordered))),
+        Page(JSON_FILE, json_file(settings, today, (
+            memo.get("json", c, lambda c: json_record(c, settings, today)) for c in ordered))),
     ]
 
 

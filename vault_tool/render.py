@@ -34,6 +34,7 @@ from .i18n import label, tr
 from .messages import describe
 from .model import Contact, Customer, FollowUp, Problem, Settings, Vault
 from .output import Page, customer_file, customer_href
+from .pieces import Pieces
 from .sitedata import customers_script, filter_options
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -189,6 +190,7 @@ class Renderer:
     settings: Settings
     today: date
     history: views.SiteHistory | None
+    pieces: Pieces | None = None  # the data files' per-customer pieces, kept by `watch`
 
     def page(self, path: str, template: str, site: Site | None = None, **context: object) -> Page:
         root = "../" * path.count("/")
@@ -210,11 +212,14 @@ class Renderer:
                          if self.history else None, active="home")
 
 
-def renderer(vault: Vault, today: date, history: views.SiteHistory | None = None) -> Renderer:
+def renderer(vault: Vault, today: date, history: views.SiteHistory | None = None,
+             pieces: Pieces | None = None) -> Renderer:
     title = vault.settings.name or tr(vault.settings.locale, "customers")
     site = Site(title, today, vault.settings.currency, vault.error_count, vault.warning_count)
+    if pieces is not None:
+        pieces.use_context((vault.settings, today))
     return Renderer(make_environment(vault.settings.locale, vault.templates), site,
-                    vault.settings, today, history)
+                    vault.settings, today, history, pieces)
 
 
 PageMaker = Callable[..., Page]
@@ -238,9 +243,9 @@ def site_pages(r: Renderer, vault: Vault) -> Iterator[Page]:
     yield page("index.html", "index.html", rows=rows, board=follow, active="home",
                filters=filter_options(vault), home=views.home(vault, today, follow))
     hrefs = {c.id: customer_href(c.id) for c in vault.customers}
-    yield Page("data/customers.js", customers_script(vault, today, hrefs))
+    yield Page("data/customers.js", customers_script(vault, today, hrefs, r.pieces))
     yield from analysis_pages(page, vault, today, follow, history)
-    yield from export_pages(vault, today)
+    yield from export_pages(vault, today, pieces=r.pieces)
     by_path = problems_by_path(vault.problems)
     flat = [(path, problem) for path, items in _problem_groups(by_path) for problem in items]
     for part in paging.split(flat, "problems", first="problems.html"):

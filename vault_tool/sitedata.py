@@ -15,6 +15,7 @@ from typing import Any
 from .followups import due_state, follow_up, is_going_cold, last_contact
 from .i18n import label, tr
 from .model import Customer, Vault
+from .pieces import Pieces
 
 TABLE_COLUMNS = (
     "id", "name", "href", "status", "status_rank", "status_label", "status_class", "owner", "tags",
@@ -85,10 +86,12 @@ def filter_options(vault: Vault) -> list[tuple[str, list[str]]]:
     return options
 
 
-def customers_script(vault: Vault, today: date, hrefs: dict[str, str]) -> bytes:
+def customers_script(vault: Vault, today: date, hrefs: dict[str, str],
+                     pieces: Pieces | None = None) -> bytes:
     """data/customers.js: the customer table's rows and the words its script shows."""
     locale = vault.settings.locale
-    rows = [table_row(c, vault, today, hrefs[c.id])
+    memo = pieces or Pieces()
+    rows = [memo.get("row", c, lambda c: table_row(c, vault, today, hrefs[c.id]))
             for c in sorted(vault.customers, key=lambda c: (c.name.casefold(), c.id))]
     labels = {k: tr(locale, k) for k in ("name", "status", "owner", "last_contact",
                                          "next_follow_up", "tags", "going_cold")}

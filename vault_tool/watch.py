@@ -37,6 +37,7 @@ from .cache import CACHE_DIR, NoteCache
 from .config import CONFIG_FILE
 from .look import OVERRIDES_DIR, build_with_look
 from .messages import format_problem
+from .pieces import Pieces
 from .vault import CUSTOMERS_DIR, is_note_name, load_vault
 
 TEMPLATES_DIR = OVERRIDES_DIR
@@ -156,6 +157,7 @@ class Watcher:
         # only the customer pages whose inputs changed.
         self.notes = NoteCache(self.root / CACHE_DIR)
         self.memo = SiteMemo.for_output(self.root, self.out)
+        self.memo.pieces = Pieces()
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
         """One build; an exception is reported, and the last good site stays as it was."""
