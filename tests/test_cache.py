@@ -215,18 +215,9 @@ def test_workers_give_the_same_site_and_leave_no_process(tmp_path: Path,
     root = make_vault(tmp_path / "vault", files)
     build_site(load_vault(root, TODAY), tmp_path / "one", TODAY)
     monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
-    forks: list[int] = []
-    real = workers._run_bounds
-
-    def tracking(bounds: tuple[int, int]) -> list[object]:
-        forks.append(os.getpid())
-        return real(bounds)
-
-    monkeypatch.setattr(workers, "_run_bounds", tracking)
+    assert workers.worth_forking(60) == (workers.can_fork() and workers.cores() > 1)
     children_before = _children()
     build_site(load_vault(root, TODAY, NoteCache(None)), tmp_path / "many", TODAY, memo=SiteMemo())
-    if workers.can_fork() and workers.cores() > 1:
-        assert forks == [], "the count is kept in the workers, not here: they are other processes"
     assert _children() == children_before
     one = {p.relative_to(tmp_path / "one"): p.read_bytes()
            for p in (tmp_path / "one").rglob("*") if p.is_file()}
@@ -271,14 +262,18 @@ def test_a_build_failing_midway_leaves_the_site_and_no_temporary_file(
     (root / "customers/c001.md").write_text(note("Renamed"), encoding="utf-8")
     monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
     import vault_tool.build as build_module
-    real = build_module.site_pages
+    real = build_module.site_sections
 
-    def fails_after_one(*args: object) -> object:
-        pages = real(*args)  # type: ignore[arg-type]
-        yield next(pages)
-        raise RuntimeError("disk full")
+    def one_fails(*args: object) -> object:
+        kept, anywhere = real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "site_pages", fails_after_one)
+        def fails_after_one() -> object:
+            yield from list(anywhere[0]())[:1]
+            raise RuntimeError("disk full")
+
+        return kept, [*anywhere[1:], fails_after_one]
+
+    monkeypatch.setattr(build_module, "site_sections", one_fails)
     with pytest.raises(RuntimeError):
         build_site(load_vault(root, TODAY), out, TODAY)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

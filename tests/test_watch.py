@@ -308,7 +308,7 @@ def test_relevant_paths() -> None:
     assert relevant(Path("/v"), Path("/v/customers/out"), "/v/customers/out/x.md") is None
 
 
-@pytest.mark.parametrize("target", ["vault_tool.build.site_pages",
+@pytest.mark.parametrize("target", ["vault_tool.build.site_sections",
                                     "vault_tool.render.Renderer.customer_page"])
 def test_a_build_that_raises_keeps_the_last_good_site(tmp_path: Path, target: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ import pickle
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,11 +28,11 @@ from .model import Customer, Problem, Vault
 from .output import customer_file
 from .pieces import Pieces
 from .pipeline import quarter_start
-from .render import Renderer, problems_by_path, renderer, site_pages, template_dir
+from .render import Renderer, Section, problems_by_path, renderer, site_sections, template_dir
 from .stages import deal_tracks, stage_stats
 from .vault import find_notes
 from .views import SiteHistory
-from .workers import Background
+from .workers import Background, worth_forking
 
 MANIFEST = ".vault-tool-manifest"
 
@@ -153,9 +154,9 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
                history: SiteHistory | None = None, memo: SiteMemo | None = None) -> BuildResult:
     """Render the vault into `out`; remove the pages an earlier build made that are gone.
 
-    Everything about the whole vault is rendered before anything is written, and so is
-    one customer page, so a template that fails leaves the last site as it was. With a
-    `memo`, customer pages whose inputs did not change are not rendered again.
+    Every page is made and staged before any is put in its place, so a build that fails
+    leaves the last site as it was. With a `memo`, customer pages whose inputs did not
+    change are not made again.
     """
     check_output(out, vault_root)
     memo = memo or SiteMemo()
@@ -174,32 +175,25 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
             todo.append((customer, problems, key))
     if todo:
         r.customer_page(todo[0][0], todo[0][1])  # a broken template fails here, before writing
-    # Customer pages are made by the workers while this process makes the pages about the
-    # whole vault. Every new page is staged beside its place (so none is held in memory)
-    # and put there only once all were made: a build that fails leaves the site as it was.
-    staged: list[tuple[str, str | None]] = []
+    parallel = worth_forking(len(vault.customers))
     try:
-        with Background(lambda chunk: [_stage_customer(r, out, *job) for job in chunk],
-                        todo) as job:
-            for page in site_pages(r, vault):
-                staged.append((page.path, stage_if_changed(out / page.path, page.content)))
-            customers = job.results()
-    except BaseException:
-        for leftover in out.rglob(".tmp-*"):  # ours and the workers'
-            leftover.unlink(missing_ok=True)
-        raise
+        staged = _make_pages(r, vault, out, todo, parallel)
+    except Exception:
+        if not parallel:
+            raise
+        # A worker's error comes back without its traceback, which look.py needs to find a
+        # broken template's line: make the pages again in this process to raise it here.
+        staged = _make_pages(r, vault, out, todo, False)
     written = 0
     remembered: dict[str, tuple[bytes, Stamp]] = {}
-    for path, temp, key in customers:
+    for path, temp, page_key in staged:
+        if page_key is None:
+            paths.append(path)
         if temp:
             os.replace(temp, out / path)
             written += 1
-        remembered[path] = key, stamp_of(out / path) or Stamp(-1, -1, -1)
-    for path, temp in staged:
-        paths.append(path)
-        if temp:
-            os.replace(temp, out / path)
-            written += 1
+        if page_key is not None:
+            remembered[path] = page_key, stamp_of(out / path) or Stamp(-1, -1, -1)
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(
         f"{p}\n" for p in sorted(paths))
     write_atomic(out / MANIFEST, manifest.encode("utf-8"))
@@ -240,8 +234,49 @@ def _history_of(history: SiteHistory | None, path: str) -> object:
     return history.notes.get(path, ()), path in history.uncommitted
 
 
+Staged = tuple[str, str | None, bytes | None]  # page path, its staged file or None, its key
+
+
+def _make_pages(r: Renderer, vault: Vault, out: Path,
+                todo: list[tuple[Customer, list[Problem], bytes]], parallel: bool) -> list[Staged]:
+    """Make every page that may have changed, each staged beside its place (none is kept in
+    memory) and none put in its place yet, so a build that fails leaves the site as it was.
+
+    The vault-wide sections and chunks of customer pages are shared among worker processes,
+    the biggest first; this process meanwhile makes the sections that keep `r.pieces`.
+    """
+    kept, anywhere = site_sections(r, vault)
+    tasks: list[Section | tuple[Customer, list[Problem], bytes]] = [*anywhere, *todo]
+
+    def work(chunk: Sequence[Section | tuple[Customer, list[Problem], bytes]]) -> list[Staged]:
+        done: list[Staged] = []
+        for task in chunk:
+            if isinstance(task, tuple):
+                done.append(_stage_customer(r, out, *task))
+            else:
+                done.extend(_stage_section(out, task))
+        return done
+
+    staged: list[Staged] = []
+    try:
+        with Background(work, tasks, alone=len(anywhere), parallel=parallel) as job:
+            for section in kept:
+                staged.extend(_stage_section(out, section))
+            staged.extend(job.results())
+    except BaseException:
+        for leftover in out.rglob(".tmp-*"):  # ours and the workers'
+            leftover.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def _stage_section(out: Path, section: Section) -> list[Staged]:
+    return [(page.path, stage_if_changed(out / page.path, page.content), None)
+            for page in section()]
+
+
 def _stage_customer(r: Renderer, out: Path, customer: Customer, problems: list[Problem],
-                    key: bytes) -> tuple[str, str | None, bytes]:
+                    key: bytes) -> Staged:
     page = r.customer_page(customer, problems)
     return page.path, stage_if_changed(out / page.path, page.content), key
 

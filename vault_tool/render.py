@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from jinja2 import (
@@ -29,7 +30,7 @@ from markupsafe import Markup
 
 from . import markdown, paging, views
 from .exports import export_pages
-from .followups import Board, board, due_state, follow_up, is_going_cold, last_contact
+from .followups import board, due_state, follow_up, is_going_cold, last_contact
 from .i18n import label, tr
 from .messages import describe
 from .model import Contact, Customer, FollowUp, Problem, Settings, Vault
@@ -235,50 +236,84 @@ def render_site(vault: Vault, today: date, history: views.SiteHistory | None = N
         yield r.customer_page(customer, by_path.get(customer.path, []))
 
 
+Section = Callable[[], Iterable[Page]]
+
+
 def site_pages(r: Renderer, vault: Vault) -> Iterator[Page]:
     """The pages and files about the whole vault (everything but the customer pages)."""
+    kept, anywhere = site_sections(r, vault)
+    for section in (*kept, *anywhere):
+        yield from section()
+
+
+def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Section]]:
+    """The vault-wide pages in independent sections, for the build to make side by side.
+
+    The first list's sections must run in this process: they fill `r.pieces`, which `watch`
+    keeps for the next rebuild. The second's may run anywhere (in a worker process).
+    """
     today, history, page = r.today, r.history, r.page
-    rows = make_rows(vault, today)
     follow = board(vault, today)
-    yield page("index.html", "index.html", rows=rows, board=follow, active="home",
-               filters=filter_options(vault), home=views.home(vault, today, follow))
-    hrefs = {c.id: customer_href(c.id) for c in vault.customers}
-    yield Page("data/customers.js", customers_script(vault, today, hrefs, r.pieces))
-    yield from analysis_pages(page, vault, today, follow, history)
-    yield from export_pages(vault, today, pieces=r.pieces)
-    by_path = problems_by_path(vault.problems)
-    flat = [(path, problem) for path, items in _problem_groups(by_path) for problem in items]
-    for part in paging.split(flat, "problems", first="problems.html"):
-        yield page(part.path, "problems.html", problems=_regroup(part.rows), pager=part.pager,
-                   active="problems")
-    for name in STATIC_FILES:
-        yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
+
+    def home() -> Iterator[Page]:
+        yield page("index.html", "index.html", rows=make_rows(vault, today), board=follow,
+                   active="home", filters=filter_options(vault),
+                   home=views.home(vault, today, follow))
+
+    def data() -> Iterator[Page]:
+        hrefs = {c.id: customer_href(c.id) for c in vault.customers}
+        yield Page("data/customers.js", customers_script(vault, today, hrefs, r.pieces))
+        yield from export_pages(vault, today, pieces=r.pieces)
+
+    def follow_ups() -> Iterator[Page]:
+        f = views.follow_ups_page(vault, follow)
+        yield page("follow-ups.html", "follow_ups.html", f=f, active="follow_ups",
+                   dormant_after=str(vault.settings.dormant_after))
+        by_owner = views.follow_ups_by_owner(vault, follow)
+        for group in paging.split(by_owner.groups, "follow-ups-by-owner",
+                                  first="follow-ups-by-owner.html", size=paging.OWNERS_PER_PAGE):
+            yield page(group.path, "follow_ups_by_owner.html", groups=group.rows,
+                       pager=group.pager, active="follow_ups")
+        yield from _list_pages(page, (*f.lists, *by_owner.lists))
+
+    def pipeline() -> Iterator[Page]:
+        p = views.pipeline_page(vault, today, history)
+        yield page("pipeline.html", "pipeline.html", p=p, active="pipeline")
+        yield from _list_pages(page, p.lists)
+
+    def segments() -> Iterator[Page]:
+        found = views.segments_page(vault, today)
+        yield page("segments.html", "segments.html", sections=found.sections, active="segments")
+        yield from _list_pages(page, found.lists)
+
+    def value() -> Iterator[Page]:
+        v = views.value_page(vault, today)
+        yield page("value.html", "value.html", v=v, active="value_churn",
+                   dormant_after=str(vault.settings.dormant_after))
+        yield from _list_pages(page, v.lists)
+
+    def owners() -> Iterator[Page]:
+        for part in paging.split(views.owners_page(vault, today), "owners", first="owners.html"):
+            yield page(part.path, "owners.html", owners=part.rows, pager=part.pager,
+                       active="owners")
+
+    def problems() -> Iterator[Page]:
+        by_path = problems_by_path(vault.problems)
+        flat = [(path, problem) for path, items in _problem_groups(by_path) for problem in items]
+        for part in paging.split(flat, "problems", first="problems.html"):
+            yield page(part.path, "problems.html", problems=_regroup(part.rows), pager=part.pager,
+                       active="problems")
+        for name in STATIC_FILES:
+            yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
+
+    return [data], [pipeline, value, segments, follow_ups, home, owners, problems]
 
 
-def analysis_pages(page: PageMaker, vault: Vault, today: date, follow: Board,
-                   history: views.SiteHistory | None) -> Iterator[Page]:
-    """The follow-up and analysis pages, then the pages of their long lists, then Owners."""
-    f = views.follow_ups_page(vault, follow)
-    yield page("follow-ups.html", "follow_ups.html", f=f, active="follow_ups",
-               dormant_after=str(vault.settings.dormant_after))
-    by_owner = views.follow_ups_by_owner(vault, follow)
-    for group in paging.split(by_owner.groups, "follow-ups-by-owner", first="follow-ups-by-owner.html",
-                              size=paging.OWNERS_PER_PAGE):
-        yield page(group.path, "follow_ups_by_owner.html", groups=group.rows, pager=group.pager,
-                   active="follow_ups")
-    p = views.pipeline_page(vault, today, history)
-    yield page("pipeline.html", "pipeline.html", p=p, active="pipeline")
-    segments = views.segments_page(vault, today)
-    yield page("segments.html", "segments.html", sections=segments.sections, active="segments")
-    v = views.value_page(vault, today)
-    yield page("value.html", "value.html", v=v, active="value_churn",
-               dormant_after=str(vault.settings.dormant_after))
-    for long_list in (*f.lists, *by_owner.lists, *p.lists, *segments.lists, *v.lists):
+def _list_pages(page: PageMaker, lists: Iterable[paging.LongList[Any]]) -> Iterator[Page]:
+    for long_list in lists:
         for part in paging.list_pages(long_list):
             yield page(part.path, "list.html", lst=long_list, rows=part.rows, pager=part.pager,
                        active=long_list.active)
-    for owners in paging.split(views.owners_page(vault, today), "owners", first="owners.html"):
-        yield page(owners.path, "owners.html", owners=owners.rows, pager=owners.pager, active="owners")
 
 
 def problems_by_path(problems: tuple[Problem, ...]) -> dict[str, list[Problem]]:

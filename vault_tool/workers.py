@@ -38,6 +38,11 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+def worth_forking(items: int) -> bool:
+    """Whether work of this size goes to worker processes here."""
+    return items >= MIN_PARALLEL and cores() >= 2 and can_fork()
+
+
 def run_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
                min_parallel: int = MIN_PARALLEL) -> list[R]:
     """`work` applied to chunks of `items`, results concatenated in the items' order.
@@ -58,16 +63,22 @@ class Background:
     """
 
     def __init__(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
-                 min_parallel: int = MIN_PARALLEL) -> None:
+                 min_parallel: int = MIN_PARALLEL, *, alone: int = 0,
+                 parallel: bool | None = None) -> None:
+        """`alone`: the first so many items are big tasks, each a chunk of its own (started
+        first, so that they do not end up last); `parallel` overrides the size rule."""
         self.work, self.items = work, items
         self.pool: ProcessPoolExecutor | None = None
         self.parts: Any = None
         workers = min(cores(), 8)
-        if len(items) < min_parallel or workers < 2 or not can_fork():
+        wanted = len(items) >= min_parallel if parallel is None else parallel
+        if not wanted or workers < 2 or not can_fork() or not items:
             return
         # Several chunks per worker, so a worker that finishes early takes another.
-        size = max(1, -(-len(items) // (workers * 4)))
-        bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        rest = len(items) - alone
+        size = max(1, -(-rest // (workers * 4)))
+        bounds = [(i, i + 1) for i in range(alone)] + [
+            (start, min(start + size, len(items))) for start in range(alone, len(items), size)]
         global _JOB
         _JOB = (work, items)
         try:
@@ -76,6 +87,10 @@ class Background:
             self.parts = [self.pool.submit(_run_bounds, b) for b in bounds]
         finally:
             _JOB = None  # the workers have their own copy, forked on the first submit
+
+    @property
+    def parallel(self) -> bool:
+        return self.pool is not None
 
     def results(self) -> list[Any]:
         if self.pool is None:
