@@ -9,10 +9,10 @@ so the next build removes its own stale pages and nothing else.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import subprocess
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +32,7 @@ from .render import Renderer, Section, problems_by_path, renderer, site_sections
 from .stages import deal_tracks, stage_stats
 from .vault import find_notes
 from .views import SiteHistory
-from .workers import Background, worth_forking
+from .workers import Background, gc_paused, worth_forking
 
 MANIFEST = ".vault-tool-manifest"
 
@@ -177,7 +177,8 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
         r.customer_page(todo[0][0], todo[0][1])  # a broken template fails here, before writing
     parallel = worth_forking(len(vault.customers))
     try:
-        staged = _make_pages(r, vault, out, todo, parallel)
+        with gc_paused():
+            staged = _make_pages(r, vault, out, todo, parallel)
     except Exception:
         if not parallel:
             raise
@@ -291,14 +292,28 @@ def stage_if_changed(path: Path, content: bytes) -> str | None:
     return stage(path, content)
 
 
+_staged = itertools.count()
+
+
 def stage(path: Path, content: bytes) -> str:
-    """Write `content` to a new temporary file in `path`'s folder; its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    """Write `content` to a new temporary file in `path`'s folder; its name.
+
+    The name is made of the process id and a counter, opened with O_EXCL so that it never
+    reuses a file: tempfile.mkstemp does the same with random names, five times slower
+    (a second for the 10,000 pages of a big vault).
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        temp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_staged)}{path.suffix}")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:  # left by a process that had our id before
+            continue
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
-        os.chmod(temp, 0o644)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -20,7 +20,7 @@ from .config import CONFIG_FILE, load_settings
 from .model import Customer, Problem, Settings, Vault
 from .parse import MAX_FILE_BYTES, parse_note
 from .validate import build_customer
-from .workers import run_chunks
+from .workers import gc_paused, run_chunks
 
 CUSTOMERS_DIR = "customers"
 
@@ -73,9 +73,11 @@ def load_vault(root: Path, today: date, cache: NoteCache | None = None) -> Vault
     """Every note and vault.yml, checked. With a cache, only changed notes are read again."""
     config_path = root / CONFIG_FILE
     config = read_bytes(config_path, CONFIG_FILE) if config_path.exists() else (None, [])
-    if cache is None:
-        return build_vault(config, find_notes(root), lambda rel: read_bytes(root / rel, rel), today)
-    return _load_cached(root, config, today, cache)
+    with gc_paused():
+        if cache is None:
+            return build_vault(config, find_notes(root), lambda rel: read_bytes(root / rel, rel),
+                               today)
+        return _load_cached(root, config, today, cache)
 
 
 def _load_cached(root: Path, config: tuple[bytes | None, list[Problem]], today: date,
