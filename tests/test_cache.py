@@ -324,3 +324,15 @@ def test_watch_rebuilds_with_kept_pieces_equal_a_fresh_build(tmp_path: Path) -> 
     assert watcher.memo.pieces is not None
     assert {path for _, path in watcher.memo.pieces.items} == {
         f"customers/c{i:02}.md" for i in range(12) if i != 5}
+
+
+def test_serve_keeps_no_memo_of_its_temporary_folder(tmp_path: Path) -> None:
+    """Each `serve` builds into a new temporary folder: a memo of it would pile up unused."""
+    from vault_tool.watch import Watcher
+
+    root = three(tmp_path)
+    Watcher(root, tmp_path / "temp-site", TODAY, keep_memo=False).rebuild()
+    assert not list((root / CACHE_DIR).glob("site-*.pickle"))
+    assert (root / CACHE_DIR / "notes.pickle").is_file()  # the notes' cache is worth keeping
+    Watcher(root, tmp_path / "kept-site", TODAY).rebuild()
+    assert len(list((root / CACHE_DIR).glob("site-*.pickle"))) == 1

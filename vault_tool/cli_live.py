@@ -130,7 +130,7 @@ def serve(ctx: click.Context, output: str | None, port: int, host: str, open_bro
     root = vault_root(ctx)
     with tempfile.TemporaryDirectory(prefix="vault-tool-serve-") as temp:
         target = ctx.obj["dir"] / output if output else Path(temp) / "site"
-        watcher = Watcher(root, target, today, report=_echo)
+        watcher = Watcher(root, target, today, report=_echo, keep_memo=output is not None)
         try:  # before the first build, so a busy port is said at once
             server = SiteServer(watcher.out, lambda: watcher.builds, watcher.wait_for_build,
                                 host, port)

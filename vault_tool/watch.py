@@ -140,7 +140,10 @@ class Watcher:
 
     def __init__(self, root: Path, out: Path, today: date | None = None, *,
                  quiet: float = QUIET, max_wait: float = MAX_WAIT,
-                 report: Callable[[Rebuild], None] = lambda r: None) -> None:
+                 report: Callable[[Rebuild], None] = lambda r: None,
+                 keep_memo: bool = True) -> None:
+        """`keep_memo` False: the output folder is temporary (serve's), so what its pages
+        were made from is not worth keeping in .vault-tool-cache/ after the session."""
         self.root = root.resolve()
         self.out = out.resolve()
         self.today = today
@@ -156,7 +159,7 @@ class Watcher:
         # Kept between rebuilds: a rebuild reads only the notes that changed and makes
         # only the customer pages whose inputs changed.
         self.notes = NoteCache(self.root / CACHE_DIR)
-        self.memo = SiteMemo.for_output(self.root, self.out)
+        self.memo = SiteMemo.for_output(self.root, self.out) if keep_memo else SiteMemo()
         self.memo.pieces = Pieces()
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
