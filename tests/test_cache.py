@@ -336,3 +336,45 @@ def test_serve_keeps_no_memo_of_its_temporary_folder(tmp_path: Path) -> None:
     assert (root / CACHE_DIR / "notes.pickle").is_file()  # the notes' cache is worth keeping
     Watcher(root, tmp_path / "kept-site", TODAY).rebuild()
     assert len(list((root / CACHE_DIR).glob("site-*.pickle"))) == 1
+
+
+def test_a_first_build_stopped_midway_leaves_a_folder_the_next_build_accepts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in the first build: no temporary file, no empty folder, and a new build goes on."""
+    root = three(tmp_path)
+    out = tmp_path / "site"
+    import vault_tool.build as build_module
+    real = build_module.site_sections
+
+    def interrupted(*args: object) -> object:
+        kept, anywhere = real(*args)  # type: ignore[arg-type]
+
+        def stopped() -> object:
+            yield from list(anywhere[0]())
+            raise KeyboardInterrupt
+
+        return kept, [stopped]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "site_sections", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(load_vault(root, TODAY), out, TODAY)
+    assert not out.exists() or list(out.rglob("*")) == []
+    build_site(load_vault(root, TODAY), out, TODAY)
+    assert (out / "customers/acme.html").is_file()
+
+
+def test_ctrl_c_in_watch_before_the_first_build_is_done_exits_cleanly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vault_tool.watch import Watcher
+
+    root = three(tmp_path)
+
+    def interrupted(self: Watcher, changed: tuple[str, ...] = ()) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Watcher, "rebuild", interrupted)
+    result = CliRunner().invoke(cli, ["-C", str(root), "watch", "-o", str(tmp_path / "site")])
+    assert result.exit_code == 0
+    assert "stopped before the first build was done" in result.output
+    assert "Traceback" not in result.output and "Aborted" not in result.output

@@ -9,6 +9,7 @@ so the next build removes its own stale pages and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pickle
@@ -264,9 +265,12 @@ def _make_pages(r: Renderer, vault: Vault, out: Path,
             for section in kept:
                 staged.extend(_stage_section(out, section))
             staged.extend(job.results())
-    except BaseException:
+    except BaseException:  # an error, or Ctrl-C: leave the folder as it was
         for leftover in out.rglob(".tmp-*"):  # ours and the workers'
             leftover.unlink(missing_ok=True)
+        for folder in sorted((f for f in out.rglob("*") if f.is_dir()), reverse=True):
+            with contextlib.suppress(OSError):  # only folders left empty
+                folder.rmdir()
         raise
     return staged
 

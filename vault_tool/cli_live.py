@@ -12,7 +12,7 @@ import click
 
 from .autocommit import commit_changed_notes
 from .build import BuildRefused, check_output
-from .cli import EXIT_PROBLEMS, cli, today_option, vault_root
+from .cli import EXIT_OK, EXIT_PROBLEMS, cli, today_option, vault_root
 from .history import GitFailed
 from .watch import Rebuild, Watcher, describe
 
@@ -59,7 +59,11 @@ def _first_build(ctx: click.Context, watcher: Watcher) -> None:
     except BuildRefused as exc:
         click.echo(f"vault-tool: {exc}", err=True)
         ctx.exit(EXIT_PROBLEMS)
-    watcher.rebuild()
+    try:
+        watcher.rebuild()
+    except KeyboardInterrupt:  # Ctrl-C before watching began: the site is as it was
+        click.echo("\nvault-tool: stopped before the first build was done", err=True)
+        ctx.exit(EXIT_OK)
 
 
 @cli.command()
