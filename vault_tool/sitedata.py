@@ -22,14 +22,18 @@ TABLE_COLUMNS = (
     "industry", "region", "source", "last_contact", "cold", "due", "due_text", "due_state", "search",
 )
 FILTERS = ("status", "owner", "tags", "industry", "region", "source")
-_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                          "\u2029": "\\u2029"})
+# str.replace, one character after another: several times faster than str.translate on the
+# megabytes of a big vault's table.
+_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+            ("\u2029", "\\u2029"))
 
 
 def script_json(value: object) -> str:
     """JSON that is also safe inside a script: `</script>` and `<!--` cannot appear."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return text.translate(_ESCAPES)
+    for char, escaped in _ESCAPES:
+        text = text.replace(char, escaped)
+    return text
 
 
 def search_text(customer: Customer) -> str:
