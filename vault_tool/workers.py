@@ -3,7 +3,7 @@
 A cold build of 10,000 notes is mostly per-note work (parse, validate, render a
 page) that needs nothing from the other notes, so it splits into chunks that
 worker processes do side by side. Workers are forked, so they start in
-milliseconds and inherit the data they need (`run_chunks` puts it in a module
+milliseconds and inherit the data they need (`Background` puts it in a module
 global before forking) instead of receiving it pickled. Where fork is not
 available (Windows, macOS's default) or the job is small, the chunks run one
 after another in this process, giving the same results.
@@ -107,10 +107,6 @@ class Background:
         finally:
             _JOB = None  # the workers have their own copy, forked on the first submit
 
-    @property
-    def parallel(self) -> bool:
-        return self.pool is not None
-
     def results(self) -> list[Any]:
         if self.pool is None:
             return list(self.work(self.items))
@@ -125,6 +121,6 @@ class Background:
 
 
 def _run_bounds(bounds: tuple[int, int]) -> list[Any]:
-    assert _JOB is not None, "a worker runs only inside run_chunks"
+    assert _JOB is not None, "a worker runs only inside Background"
     work, items = _JOB
     return list(work(items[bounds[0]:bounds[1]]))
