@@ -128,8 +128,7 @@ class SiteMemo:
 
     @classmethod
     def for_output(cls, root: Path, out: Path) -> SiteMemo:
-        name = digest(str(out.resolve()).encode()).hex()
-        return cls(root / CACHE_DIR / f"site-{name}.pickle")
+        return cls(_cache_file(root, "site", out))
 
     def key(self, path: str, context: bytes, inputs: tuple[object, ...]) -> bytes:
         recent = self._recent.get(path)
@@ -189,12 +188,12 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     written = 0
     remembered: dict[str, tuple[bytes, Stamp]] = {}
     for path, temp, page_key in staged:
-        if page_key is None:
-            paths.append(path)
         if temp:
             os.replace(temp, out / path)
             written += 1
-        if page_key is not None:
+        if page_key is None:  # a vault-wide page (customer pages are in `paths` already)
+            paths.append(path)
+        else:
             remembered[path] = page_key, stamp_of(out / path) or Stamp(-1, -1, -1)
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(
         f"{p}\n" for p in sorted(paths))
@@ -338,7 +337,6 @@ class Unchanged:
     """What a build into `out` reported, kept to be reported again while nothing changes."""
 
     key: bytes
-    made_ns: int
     outputs: dict[str, Stamp]
     result: BuildResult
     problems: tuple[Problem, ...]
@@ -373,15 +371,16 @@ def _head(root: Path) -> str:
     return done.stdout.strip()
 
 
-def _unchanged_path(root: Path, out: Path) -> Path:
-    return root / CACHE_DIR / f"build-{digest(str(out.resolve()).encode()).hex()}.pickle"
+def _cache_file(root: Path, kind: str, out: Path) -> Path:
+    """The vault's cache file of `kind` about the output folder `out`."""
+    return root / CACHE_DIR / f"{kind}-{digest(str(out.resolve()).encode()).hex()}.pickle"
 
 
 def unchanged_build(root: Path, out: Path, key: bytes | None) -> Unchanged | None:
     """The last build's report if its inputs are `key` and every file it wrote is as it left it."""
     if key is None:
         return None
-    last = read_pickle(_unchanged_path(root, out))
+    last = read_pickle(_cache_file(root, "build", out))
     if not isinstance(last, Unchanged) or last.key != key:
         return None
     if any(stamp_of(out / path) != stamp for path, stamp in last.outputs.items()):
@@ -392,7 +391,7 @@ def unchanged_build(root: Path, out: Path, key: bytes | None) -> Unchanged | Non
 def remember_build(root: Path, out: Path, key: bytes | None, result: BuildResult,
                    problems: tuple[Problem, ...], locale: str) -> None:
     """Keep what `unchanged_build` needs to skip the next build if nothing changes."""
-    path = _unchanged_path(root, out)
+    path = _cache_file(root, "build", out)
     if key is None:
         path.unlink(missing_ok=True)
         return
@@ -402,4 +401,4 @@ def remember_build(root: Path, out: Path, key: bytes | None, result: BuildResult
         if stamp is None:
             return
         outputs[rel] = stamp
-    write_pickle(path, Unchanged(key, time.time_ns(), outputs, result, problems, locale))
+    write_pickle(path, Unchanged(key, outputs, result, problems, locale))

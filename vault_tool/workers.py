@@ -57,13 +57,14 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def worth_forking(items: int) -> bool:
-    """Whether work of this size goes to worker processes here."""
-    return items >= MIN_PARALLEL and cores() >= 2 and can_fork()
+def worth_forking(items: int, min_parallel: int | None = None) -> bool:
+    """Whether work of this size goes to worker processes here (MIN_PARALLEL by default)."""
+    least = MIN_PARALLEL if min_parallel is None else min_parallel
+    return items >= least and cores() >= 2 and can_fork()
 
 
 def run_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
-               min_parallel: int = MIN_PARALLEL) -> list[R]:
+               min_parallel: int | None = None) -> list[R]:
     """`work` applied to chunks of `items`, results concatenated in the items' order.
 
     `work` must be a pure function of its chunk (and of what the process held when the
@@ -82,17 +83,18 @@ class Background:
     """
 
     def __init__(self, work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
-                 min_parallel: int = MIN_PARALLEL, *, alone: int = 0,
+                 min_parallel: int | None = None, *, alone: int = 0,
                  parallel: bool | None = None) -> None:
         """`alone`: the first so many items are big tasks, each a chunk of its own (started
         first, so that they do not end up last); `parallel` overrides the size rule."""
         self.work, self.items = work, items
         self.pool: ProcessPoolExecutor | None = None
         self.parts: Any = None
-        workers = min(cores(), 8)
-        wanted = len(items) >= min_parallel if parallel is None else parallel
-        if not wanted or workers < 2 or not can_fork() or not items:
+        if parallel is None:
+            parallel = worth_forking(len(items), min_parallel)
+        if not items or not parallel or not worth_forking(1, 1):
             return
+        workers = min(cores(), 8)
         # Several chunks per worker, so a worker that finishes early takes another.
         rest = len(items) - alone
         size = max(1, -(-rest // (workers * 4)))
