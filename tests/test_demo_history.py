@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from gitrepo import isolated_git
 
+from vault_tool.cache import CACHE_DIR
 from vault_tool.cli import cli
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
@@ -39,8 +40,10 @@ def git(repo: Path, *args: str) -> str:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """The vault's own files: not git's, nor the cache a build or serve left (git-ignored)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in folder.rglob("*") if p.is_file() and ".git" not in p.relative_to(folder).parts}
+            for p in folder.rglob("*") if p.is_file()
+            and not {".git", CACHE_DIR} & set(p.relative_to(folder).parts)}
 
 
 @pytest.fixture(scope="module")
