@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import Literal
 
 from .followups import board
+from .memo import per_vault
 from .model import Customer, Purchase, Settings, Vault
 from .pipeline import ZERO, DealRef, Totals, open_deals, totals, won_in
 
@@ -332,6 +333,21 @@ def _spent(customer: Customer, today: date, start: date) -> tuple[Decimal, Decim
     return purchase_total(history, start), purchase_total(history)
 
 
+@per_vault
+def _open_deals_by_customer(vault: Vault) -> dict[str, list[DealRef]]:
+    refs: dict[str, list[DealRef]] = {}
+    for ref in open_deals(vault):
+        refs.setdefault(ref.customer.id, []).append(ref)
+    return refs
+
+
+@per_vault
+def _spending(vault: Vault, today: date) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each customer's purchase totals over the last year and all time (every table needs them)."""
+    start = window_start(today, YEAR_DAYS)
+    return {c.id: _spent(c, today, start) for c in vault.customers}
+
+
 def segment_table(vault: Vault, key: str, today: date) -> SegmentTable:
     """Customers grouped by `key` (see `segment_keys`); a customer with several tags is in each.
 
@@ -343,11 +359,8 @@ def segment_table(vault: Vault, key: str, today: date) -> SegmentTable:
     for c in vault.customers:
         for value in segment_values(c, key):
             groups.setdefault(value, []).append(c)
-    start = window_start(today, YEAR_DAYS)
-    refs: dict[str, list[DealRef]] = {}
-    for ref in open_deals(vault):
-        refs.setdefault(ref.customer.id, []).append(ref)
-    spent = {c.id: _spent(c, today, start) for c in vault.customers}
+    refs = _open_deals_by_customer(vault)
+    spent = _spending(vault, today)
     rows = []
     for value, members in groups.items():
         rows.append(SegmentRow(

@@ -16,7 +16,7 @@ import pickle
 import subprocess
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from .model import Customer, Problem, Vault
 from .output import customer_file
 from .pieces import Pieces
 from .pipeline import quarter_start
-from .render import Renderer, Section, problems_by_path, renderer, site_sections, template_dir
+from .render import Renderer, Reuse, Section, problems_by_path, renderer, site_sections, template_dir
 from .stages import deal_tracks, stage_stats
 from .vault import find_notes
 from .views import SiteHistory
@@ -166,13 +166,17 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     by_path = problems_by_path(vault.problems)
     todo: list[tuple[Customer, list[Problem], bytes]] = []
     paths: list[str] = []
+    tokens: dict[int, bytes] = {}
     for customer in vault.customers:
         path = customer_file(customer.id)
         paths.append(path)
         problems = by_path.get(customer.path, [])
         key = memo.key(path, context, (customer, problems, _history_of(history, customer.path)))
+        tokens[id(customer)] = key
         if not memo.fresh(out, path, key):
             todo.append((customer, problems, key))
+    customer_pages = set(paths)
+    r = replace(r, reuse=Reuse(context, tokens, lambda path, key: memo.fresh(out, path, key)))
     if todo:
         r.customer_page(todo[0][0], todo[0][1])  # a broken template fails here, before writing
     parallel = worth_forking(len(vault.customers))
@@ -191,9 +195,9 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
         if temp:
             os.replace(temp, out / path)
             written += 1
-        if page_key is None:  # a vault-wide page (customer pages are in `paths` already)
+        if path not in customer_pages:  # customer pages are in `paths` already
             paths.append(path)
-        else:
+        if page_key is not None:
             remembered[path] = page_key, stamp_of(out / path) or Stamp(-1, -1, -1)
     manifest = "# files written by vault-tool build; do not edit\n" + "".join(
         f"{p}\n" for p in sorted(paths))
@@ -275,8 +279,8 @@ def _make_pages(r: Renderer, vault: Vault, out: Path,
 
 
 def _stage_section(out: Path, section: Section) -> list[Staged]:
-    return [(page.path, stage_if_changed(out / page.path, page.content), None)
-            for page in section()]
+    return [(page.path, None if page.kept else stage_if_changed(out / page.path, page.content),
+             page.key) for page in section()]
 
 
 def _stage_customer(r: Renderer, out: Path, customer: Customer, problems: list[Problem],

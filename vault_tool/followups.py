@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .memo import per_vault
 from .model import Customer, Duration, FollowUp, Settings, Vault
 
 
@@ -101,6 +102,7 @@ def scheduled(vault: Vault, today: date) -> tuple[list[DueItem], list[Customer]]
     return dated, sorted(no_plan, key=lambda c: c.id)
 
 
+@per_vault
 def board(vault: Vault, today: date) -> Board:
     dated, no_plan = scheduled(vault, today)
     week_end = today + timedelta(days=7)

@@ -8,10 +8,17 @@ from urllib.parse import quote
 
 @dataclass(frozen=True)
 class Page:
-    """A file of the site: its path inside the site (forward slashes), and its bytes."""
+    """A file of the site: its path inside the site (forward slashes), and its bytes.
+
+    `key` fingerprints what the page was made from (see render.Reuse); `kept` says the
+    file in the output already holds this page, so it was not made again (`content` is
+    then empty).
+    """
 
     path: str
     content: bytes
+    key: bytes | None = None
+    kept: bool = False
 
 
 def customer_href(customer_id: str) -> str:

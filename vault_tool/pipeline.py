@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Literal
 
 from .followups import last_contact
+from .memo import per_vault
 from .model import Customer, Deal, Settings, Vault, add_months
 
 DealState = Literal["open", "won", "lost"]
@@ -121,6 +122,7 @@ def totals(refs: Iterable[DealRef]) -> Totals:
     )
 
 
+@per_vault
 def deals(vault: Vault, state: DealState | None = None) -> tuple[DealRef, ...]:
     """Every deal (or every deal in `state`), in customer order then file order."""
     return tuple(

@@ -8,6 +8,8 @@ note bodies go through the one safe Markdown parser.
 from __future__ import annotations
 
 import functools
+import io
+import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -29,6 +31,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import markdown, paging, views
+from .cache import digest
 from .exports import export_pages
 from .followups import board, due_state, follow_up, is_going_cold, last_contact
 from .i18n import label, tr
@@ -183,6 +186,44 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Reuse:
+    """How a build avoids making a vault-wide page again when its file already holds it.
+
+    A page's key is a digest of everything its template is given, with each of the build's
+    customers in it standing for that customer's own page key (which covers the whole
+    customer), so the key is cheap to make. Jinja is more than half the work of a rebuild,
+    and after a one-note change most list pages show exactly the rows they showed before.
+    """
+
+    context: bytes  # what every page depends on: the tool, the day, the settings, templates
+    tokens: dict[int, bytes]  # id(customer) -> its page key, for this build's customers
+    fresh: Callable[[str, bytes], bool]  # the output's file at `path` was made with this key
+
+    def key(self, path: str, template: str, context: dict[str, object]) -> bytes | None:
+        """The page's key; None when something in its context cannot be pickled."""
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        # Only customers go through Python code; every other object is pickled in C.
+        pickler.dispatch_table = {Customer: self._reduce_customer}
+        try:
+            pickler.dump((path, template, context))
+        except Exception:  # such a page is simply made every time
+            return None
+        return digest(self.context + buffer.getvalue())
+
+    def _reduce_customer(self, customer: Customer) -> Any:
+        token = self.tokens.get(id(customer))
+        if token is None:  # a customer of another vault (the pipeline "then", from git)
+            return customer.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        return _customer_token, (token,)
+
+
+def _customer_token(token: bytes) -> bytes:
+    """What a customer becomes in a page key (never unpickled: keys are only compared)."""
+    return token
+
+
+@dataclass(frozen=True)
 class Renderer:
     """One build's Jinja environment and shared page data; renders any page of the site."""
 
@@ -192,25 +233,32 @@ class Renderer:
     today: date
     history: views.SiteHistory | None
     pieces: Pieces | None = None  # the data files' per-customer pieces, kept by `watch`
+    reuse: Reuse | None = None  # set by a build that keeps what it made last time
 
     def page(self, path: str, template: str, site: Site | None = None, **context: object) -> Page:
-        root = "../" * path.count("/")
-        html = self.env.get_template(template).render(site=site or self.site, root=root,
-                                                      page_path=path, **context)
-        return Page(path, html.encode("utf-8"))
+        """A vault-wide page, or only its key (`kept`) when the output holds it already."""
+        context.update(site=site or self.site, root="../" * path.count("/"), page_path=path)
+        key = None if self.reuse is None else self.reuse.key(path, template, context)
+        if key is not None and self.reuse is not None and self.reuse.fresh(path, key):
+            return Page(path, b"", key, kept=True)
+        return Page(path, self._render(template, context), key)
+
+    def _render(self, template: str, context: dict[str, object]) -> bytes:
+        return self.env.get_template(template).render(**context).encode("utf-8")
 
     def customer_page(self, customer: Customer, problems: list[Problem]) -> Page:
         """A customer's page: a function of that customer alone (and the build's settings,
         day and templates), so an unchanged customer's page need not be made again. The
         vault-wide problem count is therefore left out of its navigation."""
-        row = make_row(customer, self.settings, self.today)
-        return self.page(customer_file(customer.id), "customer.html",
-                         site=replace(self.site, error_count=0, warning_count=0),
-                         row=row, c=customer, problems=problems,
-                         log=sorted(customer.log, key=lambda e: (e.date, e.line), reverse=True),
-                         history=views.customer_history(self.history, customer.path,
-                                                        self.settings.locale)
-                         if self.history else None, active="home")
+        path = customer_file(customer.id)
+        # Not through `reuse`: the build keys customer pages itself (build.SiteMemo).
+        return Page(path, self._render("customer.html", dict(
+            site=replace(self.site, error_count=0, warning_count=0), root="../" * path.count("/"),
+            page_path=path,
+            row=make_row(customer, self.settings, self.today), c=customer, problems=problems,
+            log=sorted(customer.log, key=lambda e: (e.date, e.line), reverse=True),
+            history=views.customer_history(self.history, customer.path, self.settings.locale)
+            if self.history else None, active="home")))
 
 
 def renderer(vault: Vault, today: date, history: views.SiteHistory | None = None,
@@ -312,8 +360,10 @@ def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Sectio
 def _list_pages(page: PageMaker, lists: Iterable[paging.LongList[Any]]) -> Iterator[Page]:
     for long_list in lists:
         for part in paging.list_pages(long_list):
-            yield page(part.path, "list.html", lst=long_list, rows=part.rows, pager=part.pager,
-                       active=long_list.active)
+            # The list with only this page's rows, as `rows`: a page's key is then made of
+            # what the page shows, not of the whole list.
+            yield page(part.path, "list.html", lst=replace(long_list, rows=part.rows),
+                       rows=part.rows, pager=part.pager, active=long_list.active)
 
 
 def problems_by_path(problems: tuple[Problem, ...]) -> dict[str, list[Problem]]:
