@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from jinja2 import (
@@ -315,7 +315,7 @@ def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Sectio
 
     def follow_ups() -> Iterator[Page]:
         f = views.follow_ups_page(vault, follow)
-        yield page("follow-ups.html", "follow_ups.html", f=f, active="follow_ups",
+        yield page("follow-ups.html", "follow_ups.html", f=_summary(f), active="follow_ups",
                    dormant_after=str(vault.settings.dormant_after))
         by_owner = views.follow_ups_by_owner(vault, follow)
         for group in paging.split(by_owner.groups, "follow-ups-by-owner",
@@ -326,7 +326,7 @@ def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Sectio
 
     def pipeline() -> Iterator[Page]:
         p = views.pipeline_page(vault, today, history)
-        yield page("pipeline.html", "pipeline.html", p=p, active="pipeline")
+        yield page("pipeline.html", "pipeline.html", p=_summary(p), active="pipeline")
         yield from _list_pages(page, p.lists)
 
     def segments() -> Iterator[Page]:
@@ -336,7 +336,7 @@ def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Sectio
 
     def value() -> Iterator[Page]:
         v = views.value_page(vault, today)
-        yield page("value.html", "value.html", v=v, active="value_churn",
+        yield page("value.html", "value.html", v=_summary(v), active="value_churn",
                    dormant_after=str(vault.settings.dormant_after))
         yield from _list_pages(page, v.lists)
 
@@ -355,6 +355,15 @@ def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Sectio
             yield Page(f"assets/{name}", (template_dir() / "static" / name).read_bytes())
 
     return [data], [pipeline, value, segments, follow_ups, home, owners, problems]
+
+
+SummaryView = TypeVar("SummaryView", views.FollowUpsPage, views.PipelinePage, views.ValuePage)
+
+
+def _summary(view: SummaryView) -> SummaryView:
+    """A summary page's view without its long lists, which only the lists' own pages show:
+    its template shows their first parts, and a page's key is made of what it is given."""
+    return replace(view, lists=())
 
 
 def _list_pages(page: PageMaker, lists: Iterable[paging.LongList[Any]]) -> Iterator[Page]:
