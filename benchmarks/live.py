@@ -145,8 +145,11 @@ def measure_watch(vault: Path, out: Path, today: str, changes: int = 5,
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     args = [sys.executable, "-m", "vault_tool", "-C", str(vault), "watch", "-o", str(out),
             "--today", today]
+    # Ctrl-C must reach `watch` as it would in a terminal, even when the benchmark itself
+    # runs in the background (`... &`), where the shell makes every child ignore SIGINT.
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8", env=env)
+                            encoding="utf-8", env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     memory = TreeMemory(proc.pid).start()
     lines = Lines(proc)
     try:

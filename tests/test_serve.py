@@ -179,16 +179,24 @@ def test_a_page_in_chromium_reloads_after_a_note_changes(tmp_path: Path) -> None
         served.stop()
 
 
-def test_serve_command_serves_a_temporary_site_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_serve_command_serves_a_temporary_site_and_stops_cleanly(tmp_path: Path, stop: str
+                                                                 ) -> None:
+    """Ctrl-C, or `kill` as a service manager stops it: exit 0, and its copy of the site
+    (every customer's data) is deleted."""
+    import os
     import signal
     import subprocess
     import sys
     import urllib.request
 
     root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
+    temp = tmp_path / "tmp"
+    temp.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "vault_tool", "-C", str(root), "serve", "--port", "0",
-         "--today", "2026-11-23"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--today", "2026-11-23"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(temp)})
     assert process.stderr is not None
     lines = []
     for line in process.stderr:
@@ -199,8 +207,10 @@ def test_serve_command_serves_a_temporary_site_and_stops_cleanly_on_ctrl_c(tmp_p
     assert url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(url + "customers/acme.html", timeout=10) as response:
         assert b"Acme" in response.read()
-    process.send_signal(signal.SIGINT)
+    assert [p.name[:17] for p in temp.iterdir()] == ["vault-tool-serve-"]
+    process.send_signal(getattr(signal, stop))
     out, err = process.communicate(timeout=10)
     assert process.returncode == 0, "".join(lines) + out + err
     assert "Traceback" not in out + err
     assert not (root / "site").exists()
+    assert list(temp.iterdir()) == []

@@ -473,7 +473,8 @@ def test_a_thousand_rebuilds_leak_no_descriptor_thread_or_process(tmp_path: Path
     print(f"{rebuilds} rebuilds in {seconds:.1f} s")
 
 
-def test_watch_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_watch_command_stops_cleanly_on_ctrl_c_or_kill(tmp_path: Path, stop: str) -> None:
     root = make_vault(tmp_path / "vault", {"vault.yml": "name: T\n",
                                            "customers/acme.md": note("Acme")})
     process = subprocess.Popen(
@@ -491,7 +492,7 @@ def test_watch_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     while "Acme New" not in site.read_text(encoding="utf-8") and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.2)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(getattr(signal, stop))
     out, err = process.communicate(timeout=10)
     text = "".join(lines) + out + err
     assert process.returncode == 0, text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import tempfile
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +41,21 @@ def committing(root: Path, today: date | None) -> Callable[[Rebuild], None]:
             click.echo(f"vault-tool: committed: {message.splitlines()[0]}", err=True)
 
     return report
+
+
+@contextlib.contextmanager
+def stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM (`kill`, `timeout`, a service manager) stops `watch` and `serve` as Ctrl-C
+    does: no staged file is left, serve's temporary copy of the site is deleted, and the
+    exit code is 0. Without this, Python would die at once and leave them behind."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(watcher: Watcher, ready: str) -> None:
@@ -99,8 +116,9 @@ def watch(ctx: click.Context, output: str | None, commit: bool, today: date | No
     target = ctx.obj["dir"] / output if output else root / "site"
     report = committing(root, today) if commit else _echo
     watcher = Watcher(root, target, today, report=report)
-    _first_build(ctx, watcher)
-    _run(watcher, f"watching {root}")
+    with stopped_by_sigterm():
+        _first_build(ctx, watcher)
+        _run(watcher, f"watching {root}")
 
 
 @cli.command()
@@ -132,7 +150,7 @@ def serve(ctx: click.Context, output: str | None, port: int, host: str, open_bro
     from .serve import SiteServer
 
     root = vault_root(ctx)
-    with tempfile.TemporaryDirectory(prefix="vault-tool-serve-") as temp:
+    with stopped_by_sigterm(), tempfile.TemporaryDirectory(prefix="vault-tool-serve-") as temp:
         target = ctx.obj["dir"] / output if output else Path(temp) / "site"
         watcher = Watcher(root, target, today, report=_echo, keep_memo=output is not None)
         try:  # before the first build, so a busy port is said at once
