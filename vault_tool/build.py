@@ -141,7 +141,7 @@ class SiteMemo:
 
     def fresh(self, out: Path, path: str, key: bytes) -> bool:
         known = self.pages.get(path)
-        return known is not None and known[0] == key and stamp_of(out / path) == known[1]
+        return known is not None and known[0] == key and stamp_of(f"{out}{os.sep}{path}") == known[1]
 
     def save(self, written: dict[str, tuple[bytes, Stamp]], paths: set[str]) -> None:
         self.pages = {p: v for p, v in (self.pages | written).items() if p in paths}

@@ -69,10 +69,10 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def stamp_of(path: Path) -> Stamp | None:
+def stamp_of(path: Path | str) -> Stamp | None:
     """The stamp of a regular file, or None (missing, a folder, a FIFO...)."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return Stamp.of(info) if stat.S_ISREG(info.st_mode) else None

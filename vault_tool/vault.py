@@ -7,6 +7,7 @@ and validated independently, so one unreadable file only adds a problem.
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
 import time
 import unicodedata
@@ -43,16 +44,17 @@ def find_notes(root: Path) -> list[str]:
     """Every customer note under customers/, as sorted vault-relative paths."""
     base = root / CUSTOMERS_DIR
     found: list[str] = []
+    # Plain strings rather than Path objects: `watch` lists the notes on every rebuild.
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel = Path(folder).relative_to(root)
-        found.extend((rel / name).as_posix() for name in files if is_note_name(name))
+        rel = Path(folder).relative_to(root).as_posix() + "/"
+        found.extend(rel + name for name in files if is_note_name(name))
     return sorted(found)
 
 
 def customer_id(path: str) -> str:
     """The file stem, in NFC so that macOS and Linux spell Chinese ids alike."""
-    return unicodedata.normalize("NFC", Path(path).stem)
+    return unicodedata.normalize("NFC", posixpath.splitext(posixpath.basename(path))[0])
 
 
 def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
@@ -88,8 +90,9 @@ def _load_cached(root: Path, config: tuple[bytes | None, list[Problem]], today: 
     cache.keep_only(set(paths))
     results: dict[str, NoteResult] = {}
     missing: list[str] = []
+    base = str(root) + os.sep
     for rel in paths:
-        entry = cache.lookup(rel, stamp_of(root / rel), lambda rel=rel: read_bytes(root / rel, rel)[0])
+        entry = cache.lookup(rel, stamp_of(base + rel), lambda rel=rel: read_bytes(root / rel, rel)[0])
         if entry is None:
             missing.append(rel)
         else:
