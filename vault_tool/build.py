@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from . import memo as memo_module
 from .asof import AsOfError, load_at, resolve
 from .cache import CACHE_DIR, RACY_NS, Stamp, digest, read_pickle, stamp_of, write_pickle
 from .config import CONFIG_FILE
@@ -189,6 +190,8 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
         # A worker's error comes back without its traceback, which look.py needs to find a
         # broken template's line: make the pages again in this process to raise it here.
         staged = _make_pages(r, vault, out, todo, False)
+    finally:
+        memo_module.forget()
     written = 0
     remembered: dict[str, tuple[bytes, Stamp]] = {}
     for path, temp, page_key in staged:
