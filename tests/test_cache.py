@@ -69,17 +69,38 @@ def test_a_cached_load_reads_only_changed_notes_and_equals_a_plain_load(
     assert [c.name for c in again.customers] == ["Acme", "Bolt Ltd", "Dune"]
 
 
-def test_another_day_or_another_vault_yml_starts_afresh(tmp_path: Path, counted: list[str]) -> None:
+def test_another_vault_yml_starts_afresh(tmp_path: Path, counted: list[str]) -> None:
     root = three(tmp_path)
     notes = NoteCache(None)
     load_vault(root, TODAY, notes)
     counted.clear()
-    load_vault(root, TODAY.replace(day=24), notes)
-    assert len(counted) == 3
-    counted.clear()
     (root / "vault.yml").write_text("locale: zh\n", encoding="utf-8")
-    load_vault(root, TODAY.replace(day=24), notes)
+    load_vault(root, TODAY, notes)
     assert len(counted) == 3
+
+
+def test_the_cache_outlives_midnight_and_dates_the_log_for_the_new_day(
+        tmp_path: Path, counted: list[str]) -> None:
+    """No note is read again on another day, and the warnings about log entries in the
+    future are those of that day, exactly as a load without the cache gives them."""
+    root = three(tmp_path)
+    (root / "customers/acme.md").write_text(
+        note("Acme") + "- 2026-11-24 visit: planned\n- 2026-11-26 call: later\n",
+        encoding="utf-8")
+    age(root)
+    notes = NoteCache(None)
+    days = [TODAY, TODAY.replace(day=24), TODAY.replace(day=25), TODAY.replace(day=27), TODAY]
+    load_vault(root, days[0], notes)
+    counted.clear()
+    future = []
+    for day in days:
+        cached = load_vault(root, day, notes)
+        assert cached == load_vault(root, day), day
+        future.append([(p.line, p.column) for p in cached.problems if p.code == "future-log-date"])
+    assert sorted(set(counted)) == ["customers/acme.md", "customers/bolt.md",
+                                    "customers/cask.md"]  # only the loads without the cache
+    assert len(counted) == 3 * len(days)
+    assert future == [[(8, 3), (9, 3)], [(9, 3)], [(9, 3)], [], [(8, 3), (9, 3)]]
 
 
 def test_a_racy_note_is_checked_by_content(tmp_path: Path, counted: list[str]) -> None:

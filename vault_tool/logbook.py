@@ -51,10 +51,15 @@ def read_log(
         if entry is None:
             continue
         if entry.date > today:
-            problems.append(Problem.warning(path, line, _column(source, item.content), "future-log-date",
-                                            date=entry.date.isoformat(), today=today.isoformat()))
+            problems.append(future_entry(path, entry, today))
         entries.append(entry)
     return tuple(entries), problems
+
+
+def future_entry(path: str, entry: Interaction, today: date) -> Problem:
+    """The warning for a log entry dated after today: kept, but not yet a contact."""
+    return Problem.warning(path, entry.line, entry.column, "future-log-date",
+                           date=entry.date.isoformat(), today=today.isoformat())
 
 
 def _log_items(tokens: list[Token], headings: tuple[str, ...]) -> list[_Item]:
@@ -152,7 +157,7 @@ def _read_entry(
             suggestion=_nearest_channel(word, words) or "",
         ))
         return None
-    return Interaction(when, channel, text, line)
+    return Interaction(when, channel, text, line, column)
 
 
 def _nearest_channel(word: str, words: tuple[str, ...]) -> str | None:

@@ -129,6 +129,10 @@ class Interaction:
     channel: str
     text: str
     line: int
+    # Where the entry starts on its line, for the problem about a future date: which
+    # entries are in the future depends on the day, so it is found after the note's cached
+    # result is read (vault.on_day).
+    column: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True)

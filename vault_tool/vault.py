@@ -18,6 +18,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Entry, NoteCache, Stamp, digest, stamp_of
 from .config import CONFIG_FILE, load_settings
+from .logbook import future_entry
 from .model import Customer, Problem, Settings, Vault
 from .parse import MAX_FILE_BYTES, parse_note
 from .validate import build_customer
@@ -85,7 +86,7 @@ def load_vault(root: Path, today: date, cache: NoteCache | None = None) -> Vault
 def _load_cached(root: Path, config: tuple[bytes | None, list[Problem]], today: date,
                  cache: NoteCache) -> Vault:
     settings, head = read_settings(config)
-    cache.use_context(note_context(config[0], today))
+    cache.use_context(note_context(config[0]))
     paths = find_notes(root)
     cache.keep_only(set(paths))
     results: dict[str, NoteResult] = {}
@@ -96,26 +97,41 @@ def _load_cached(root: Path, config: tuple[bytes | None, list[Problem]], today: 
         if entry is None:
             missing.append(rel)
         else:
-            results[rel] = entry.value
-    fresh = run_chunks(lambda chunk: [read_note(root, rel, settings, today) for rel in chunk], missing)
+            results[rel] = on_day(entry.value, today)
+    fresh = run_chunks(lambda chunk: [read_note(root, rel, settings) for rel in chunk], missing)
     for rel, entry in zip(missing, fresh, strict=True):
-        results[rel] = entry.value
+        results[rel] = on_day(entry.value, today)
         if entry.digest:  # a note that could not be read is tried again next time
             cache.store(rel, entry)
     return assemble_vault(settings, head, paths, results)
 
 
-def note_context(config: bytes | None, today: date) -> bytes:
-    """What every note's result depends on besides its own bytes."""
-    return digest(f"{__version__}\0{today.isoformat()}\0".encode() + (config or b"-"))
+def note_context(config: bytes | None) -> bytes:
+    """What every note's cached result depends on besides its own bytes. Not the day: the
+    one check that depends on it is made by `on_day`, so the cache outlives midnight."""
+    return digest(f"{__version__}\0".encode() + (config or b"-"))
 
 
-def read_note(root: Path, rel: str, settings: Settings, today: date) -> Entry:
-    """Read one note and compute its result, with what the cache needs to keep it."""
+ANY_DAY = date.max  # a note's result with no log entry in the future, for the cache
+
+
+def on_day(result: NoteResult, today: date) -> NoteResult:
+    """A result made for ANY_DAY as `note_result` makes it for `today`: with a warning for
+    each log entry dated after today."""
+    customer, problems = result
+    if customer is None or not any(entry.date > today for entry in customer.log):
+        return result
+    future = tuple(future_entry(customer.path, entry, today)
+                   for entry in customer.log if entry.date > today)
+    return customer, problems + future
+
+
+def read_note(root: Path, rel: str, settings: Settings) -> Entry:
+    """Read one note and compute its result for ANY_DAY, with what the cache needs to keep it."""
     read_ns = time.time_ns()
     stamp = stamp_of(root / rel)
     data, problems = read_bytes(root / rel, rel)
-    customer, note_problems = note_result(rel, data, settings, today)
+    customer, note_problems = note_result(rel, data, settings, ANY_DAY)
     value = (customer, tuple(problems) + note_problems)
     if data is None or stamp is None or stamp.size != len(data):
         return Entry(Stamp(-1, -1, -1), b"", read_ns, value)  # changing under us: not kept
