@@ -180,6 +180,7 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     r = replace(r, reuse=Reuse(context, tokens, lambda path, key: memo.fresh(out, path, key)))
     if todo:
         r.customer_page(todo[0][0], todo[0][1])  # a broken template fails here, before writing
+    r.compile_templates()  # once, here, rather than in every forked worker of every rebuild
     parallel = worth_forking(len(vault.customers))
     try:
         with gc_paused():

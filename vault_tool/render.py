@@ -7,6 +7,7 @@ note bodies go through the one safe Markdown parser.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import pickle
@@ -26,6 +27,7 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
     select_autoescape,
 )
 from markupsafe import Markup
@@ -42,6 +44,9 @@ from .pieces import Pieces
 from .sitedata import customers_script, filter_options
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+PAGE_TEMPLATES = ("index.html", "follow_ups.html", "follow_ups_by_owner.html", "pipeline.html",
+                  "segments.html", "value.html", "owners.html", "problems.html", "list.html",
+                  "customer.html", "base.html", "macros.html", "lists.html")
 STATIC_FILES = ("style.css", "app.js")
 # The navigation: (word in i18n.UI, page).
 NAV = (("home", "index.html"), ("follow_ups", "follow-ups.html"), ("pipeline", "pipeline.html"),
@@ -242,6 +247,14 @@ class Renderer:
         if key is not None and self.reuse is not None and self.reuse.fresh(path, key):
             return Page(path, b"", key, kept=True)
         return Page(path, self._render(template, context), key)
+
+    def compile_templates(self) -> None:
+        """Compile every page template now. Jinja keeps compiled templates in the
+        environment, which outlives a build in `watch`; but templates first compiled in a
+        forked worker are lost with it, and compiling them costs more than a small rebuild."""
+        for name in PAGE_TEMPLATES:
+            with contextlib.suppress(TemplateError):  # reported when the page is made
+                self.env.get_template(name)
 
     def _render(self, template: str, context: dict[str, object]) -> bytes:
         return self.env.get_template(template).render(**context).encode("utf-8")
