@@ -137,3 +137,27 @@ def test_pages_of_a_list_that_got_shorter_are_removed(tmp_path: Path,
     assert not (site / "pipeline").exists()
     assert sorted(p.name for p in site.glob("problems*.html")) == ["problems.html"]
     assert 'class="pager"' not in (site / "follow-ups.html").read_text(encoding="utf-8")
+
+
+def test_a_build_removes_what_a_killed_build_staged_and_nothing_of_a_running_one(
+        tmp_path: Path) -> None:
+    """A build killed with SIGKILL leaves its hidden staged files; the next build removes
+    those of dead processes (a customer's data must not linger in the site folder)."""
+    import subprocess
+    import sys
+
+    from conftest import make_vault
+
+    root = make_vault(tmp_path / "vault", {"customers/acme.md": "---\nname: Acme\n---\n"})
+    out = tmp_path / "site"
+    build_site(load_vault(root, date(2026, 11, 23)), out, date(2026, 11, 23))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = [out / f".tmp-{dead}-7.html", out / "customers" / f".tmp-{dead}-8.html"]
+    running = out / f".tmp-{os.getpid()}-999999.html"
+    for path in (*left, running):
+        path.write_text("<p>secret</p>", encoding="utf-8")
+    build_site(load_vault(root, date(2026, 11, 23)), out, date(2026, 11, 23))
+    assert [p.exists() for p in left] == [False, False]
+    assert running.exists()
+    assert (out / "customers/acme.html").is_file()

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import os
 import pickle
+import re
 import subprocess
 import time
 from collections.abc import Sequence
@@ -126,6 +127,7 @@ class SiteMemo:
         # keeps its Customer object in the note cache, so its key need not be hashed again.
         self._recent: dict[str, tuple[object, object, bytes, bytes]] = {}
         self.pieces: Pieces | None = None  # set by `watch`, whose process outlives a build
+        self.swept = False  # leftovers of killed builds are looked for once per process
 
     @classmethod
     def for_output(cls, root: Path, out: Path) -> SiteMemo:
@@ -161,6 +163,9 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     """
     check_output(out, vault_root)
     memo = memo or SiteMemo()
+    if not memo.swept:
+        sweep_leftovers(out)
+        memo.swept = True
     old = previous_files(out)
     r = renderer(vault, today, history, memo.pieces)
     context = page_context(r, vault.templates)
@@ -304,6 +309,32 @@ def stage_if_changed(path: Path, content: bytes) -> str | None:
 
 
 _staged = itertools.count()
+_STAGED_NAME = re.compile(r"\.tmp-(\d+)-\d+")
+
+
+def sweep_leftovers(out: Path) -> int:
+    """Remove the staged files of builds that were killed (SIGKILL, a power cut) before
+    they could clean up: their process is gone. Files of a running build are left alone.
+    Only on POSIX systems, where a process can be asked whether it is alive."""
+    if os.name != "posix" or not out.is_dir():
+        return 0
+    removed = 0
+    for temp in out.rglob(".tmp-*"):
+        match = _STAGED_NAME.match(temp.name)
+        if match and temp.is_file() and not _alive(int(match.group(1))):
+            temp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process; or not a pid this system can have: keep it
+    return True
 
 
 def stage(path: Path, content: bytes) -> str:
