@@ -161,3 +161,17 @@ def test_a_build_removes_what_a_killed_build_staged_and_nothing_of_a_running_one
     assert [p.exists() for p in left] == [False, False]
     assert running.exists()
     assert (out / "customers/acme.html").is_file()
+
+
+@pytest.mark.parametrize(("on_disk", "content"), [
+    (b"", b""), (b"abcdefg", b"abcdefg"), (b"abcdefh", b"abcdefg"), (b"abcdef", b"abcdefg"),
+    (b"abcdefgh", b"abcdefg"), (None, b""), (None, b"a")])
+def test_holds_compares_a_file_chunk_by_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              on_disk: bytes | None, content: bytes) -> None:
+    from vault_tool import build
+
+    monkeypatch.setattr(build, "COMPARE_CHUNK", 3)  # several chunks, the last one short
+    path = tmp_path / "page.html"
+    if on_disk is not None:
+        path.write_bytes(on_disk)
+    assert build.holds(path, content) == (on_disk == content)

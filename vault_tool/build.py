@@ -300,12 +300,27 @@ def _stage_customer(r: Renderer, out: Path, customer: Customer, problems: list[P
 
 def stage_if_changed(path: Path, content: bytes) -> str | None:
     """A temporary file beside `path` holding `content`, unless `path` holds it already."""
+    return None if holds(path, content) else stage(path, content)
+
+
+COMPARE_CHUNK = 1 << 20
+
+
+def holds(path: Path, content: bytes) -> bool:
+    """Whether the file at `path` has exactly these bytes. Read in chunks, and not at all
+    when the sizes differ: customers.json is 190 MB at 100,000 customers."""
     try:
-        if path.read_bytes() == content:
-            return None
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != len(content):
+                return False
+            view, done = memoryview(content), 0
+            while chunk := handle.read(COMPARE_CHUNK):
+                if view[done:done + len(chunk)] != chunk:
+                    return False
+                done += len(chunk)
+            return done == len(content)
     except OSError:
-        pass
-    return stage(path, content)
+        return False
 
 
 _staged = itertools.count()
