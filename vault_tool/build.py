@@ -402,7 +402,7 @@ def inputs_key(root: Path, today: date, options: str) -> bytes | None:
     vault.yml, the templates, git's HEAD, and every note's stamp. None when a note is so
     recent that its stamp cannot be trusted to show a change (see cache.RACY_NS)."""
     parts = [__version__.encode(), today.isoformat().encode(), options.encode(),
-             _head(root).encode()]
+             head_commit(root).encode()]
     config = root / CONFIG_FILE
     parts.append(config.read_bytes() if config.is_file() else b"-")
     parts.append(templates_digest(root / "templates"))
@@ -415,7 +415,7 @@ def inputs_key(root: Path, today: date, options: str) -> bytes | None:
     return digest(b"\0".join(parts))
 
 
-def _head(root: Path) -> str:
+def head_commit(root: Path) -> str:
     """The commit the history sections would read (empty outside a repository)."""
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,

@@ -14,7 +14,7 @@ import click
 
 from .autocommit import commit_changed_notes
 from .build import BuildRefused, check_output
-from .cli import EXIT_OK, EXIT_PROBLEMS, cli, today_option, vault_root
+from .cli import EXIT_OK, EXIT_PROBLEMS, HISTORY_MISSING, cli, today_option, vault_root
 from .history import GitFailed
 from .watch import Rebuild, Watcher, describe
 
@@ -58,11 +58,18 @@ def stopped_by_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run(watcher: Watcher, ready: str) -> None:
-    """Run the rebuild loop until Ctrl-C (or `watcher.stop`), then stop everything cleanly."""
-    watcher.start()
-    click.echo(f"vault-tool: {ready} (Ctrl-C to stop)", err=True)
+def _run(watcher: Watcher, ready: Callable[[], str]) -> None:
+    """Run the rebuild loop until Ctrl-C (or `watcher.stop`), then stop everything cleanly.
+
+    `ready` starts what must run beside the loop (serve's server) and says what is ready.
+    Everything after the first build is inside one `try`, so a Ctrl-C a moment after it,
+    before the loop has begun, stops as cleanly as one during it."""
     try:
+        if watcher.history_missing:
+            missing = HISTORY_MISSING.get(watcher.history_missing, watcher.history_missing)
+            click.echo(f"vault-tool: no history sections: {missing}", err=True)
+        watcher.start()
+        click.echo(f"vault-tool: {ready()} (Ctrl-C to stop)", err=True)
         watcher.run()
     except KeyboardInterrupt:
         click.echo("", err=True)
@@ -83,15 +90,23 @@ def _first_build(ctx: click.Context, watcher: Watcher) -> None:
         ctx.exit(EXIT_OK)
 
 
+HISTORY_HELP = ("Add what git's history tells (stage analytics, the pipeline at the start of "
+                "the quarter, each customer's changes), as `build --history` does. Off by "
+                "default: git's history is read again after every commit, which takes about "
+                "a second at 300 customers.")
+
+
 @cli.command()
 @click.option("-o", "--output", default=None, metavar="DIR",
               help="Write the dashboard here (default: site/ in the vault).")
+@click.option("--history", "with_history", is_flag=True, help=HISTORY_HELP)
 @click.option("--commit", "commit", is_flag=True,
               help="After each rebuild with no errors, commit the changed customer notes "
                    "with a message saying what changed (off by default).")
 @today_option
 @click.pass_context
-def watch(ctx: click.Context, output: str | None, commit: bool, today: date | None) -> None:
+def watch(ctx: click.Context, output: str | None, with_history: bool, commit: bool,
+          today: date | None) -> None:
     """Build the dashboard, then rebuild it after every change, until Ctrl-C.
 
     Watches customers/, vault.yml and the vault's templates/ folder. Changes
@@ -115,10 +130,10 @@ def watch(ctx: click.Context, output: str | None, commit: bool, today: date | No
     root = vault_root(ctx)
     target = ctx.obj["dir"] / output if output else root / "site"
     report = committing(root, today) if commit else _echo
-    watcher = Watcher(root, target, today, report=report)
+    watcher = Watcher(root, target, today, report=report, history=with_history)
     with stopped_by_sigterm():
         _first_build(ctx, watcher)
-        _run(watcher, f"watching {root}")
+        _run(watcher, lambda: f"watching {root}")
 
 
 @cli.command()
@@ -131,10 +146,11 @@ def watch(ctx: click.Context, output: str | None, commit: bool, today: date | No
               help="The address to listen on. Anything but loopback lets others on the "
                    "network read your customers.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the dashboard in a browser.")
+@click.option("--history", "with_history", is_flag=True, help=HISTORY_HELP)
 @today_option
 @click.pass_context
 def serve(ctx: click.Context, output: str | None, port: int, host: str, open_browser: bool,
-          today: date | None) -> None:
+          with_history: bool, today: date | None) -> None:
     """Serve the dashboard on http://127.0.0.1:8000/ and keep it up to date.
 
     Rebuilds like `watch` and reloads open pages after each rebuild (no
@@ -152,7 +168,8 @@ def serve(ctx: click.Context, output: str | None, port: int, host: str, open_bro
     root = vault_root(ctx)
     with stopped_by_sigterm(), tempfile.TemporaryDirectory(prefix="vault-tool-serve-") as temp:
         target = ctx.obj["dir"] / output if output else Path(temp) / "site"
-        watcher = Watcher(root, target, today, report=_echo, keep_memo=output is not None)
+        watcher = Watcher(root, target, today, report=_echo, keep_memo=output is not None,
+                          history=with_history)
         try:  # before the first build, so a busy port is said at once
             server = SiteServer(watcher.out, lambda: watcher.builds, watcher.wait_for_build,
                                 host, port)
@@ -163,9 +180,13 @@ def serve(ctx: click.Context, output: str | None, port: int, host: str, open_bro
             ctx.exit(EXIT_PROBLEMS)
         try:
             _first_build(ctx, watcher)
-            server.start()
-            if open_browser:
-                webbrowser.open(server.url)
-            _run(watcher, f"serving {server.url}")
+
+            def serving() -> str:
+                server.start()
+                if open_browser:
+                    webbrowser.open(server.url)
+                return f"serving {server.url}"
+
+            _run(watcher, serving)
         finally:
             server.stop()

@@ -582,6 +582,12 @@ def _chains(commits: tuple[Commit, ...]) -> dict[str, list[tuple[Commit, FileEve
     return {path: chain[::-1] for path, chain in chains.items()}
 
 
+def dirty_notes(vault_root: Path) -> frozenset[str]:
+    """The notes whose working copy differs from HEAD (empty outside a repository)."""
+    state = repo_state(vault_root)
+    return _dirty_notes(state) if state.available else frozenset()
+
+
 def _dirty_notes(state: RepoState) -> frozenset[str]:
     text = git(state.top, "status", "--porcelain", "-z", "--untracked-files=all", "--",
                f"{state.prefix}{CUSTOMERS_DIR}")

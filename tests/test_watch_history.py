@@ -1,0 +1,82 @@
+"""`watch --history` and `serve --history` show git's history as `build` does, and keep it
+current: a saved note is marked as not committed, a commit shows up on the next rebuild."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from gitrepo import BOB, Repo, isolated_git
+from test_pipeline_history import history_of, pipeline
+from test_stages import note, scripted
+
+from vault_tool.watch import Watcher
+
+pytestmark = pytest.mark.usefixtures("isolated_git")
+__all__ = ["isolated_git"]
+TODAY = date(2026, 5, 1)
+
+
+def test_watch_shows_the_history_and_follows_saves_and_commits(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "vault")
+    scripted(repo)
+    out = tmp_path / "site"
+    watcher = Watcher(repo.vault, out, TODAY, history=True)
+    assert watcher.rebuild().failure is None
+    assert "stage-analytics" in pipeline(out).ids and "then-vs-now" in pipeline(out).ids
+    acme = history_of(out / "customers" / "acme.html")
+    assert acme.classes["last-changed"] == "Last changed by Bob Li on 2026-01-31 10:00 +01:00."
+    assert "uncommitted" not in acme.classes
+
+    repo.write("customers/acme.md", note("Acme", ("A", "won"), ("B", "won")))
+    assert watcher.rebuild(("customers/acme.md",)).failure is None
+    assert "not committed yet" in history_of(out / "customers" / "acme.html").classes["uncommitted"]
+
+    repo.commit("Acme: B won", BOB, "2026-04-20T09:00:00+02:00")
+    assert watcher.rebuild().failure is None
+    acme = history_of(out / "customers" / "acme.html")
+    assert "uncommitted" not in acme.classes
+    assert acme.classes["last-changed"] == "Last changed by Bob Li on 2026-04-20 09:00 +02:00."
+    assert "Acme: B won" in acme.items[0]
+
+
+def test_no_history_by_default_or_out_of_reach(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "vault")
+    scripted(repo)
+    off = Watcher(repo.vault, tmp_path / "off", TODAY)
+    assert off.rebuild().failure is None
+    assert "stage-analytics" not in pipeline(tmp_path / "off").ids
+    assert history_of(tmp_path / "off" / "customers" / "acme.html").classes == {}
+
+    plain = tmp_path / "plain"
+    (plain / "customers").mkdir(parents=True)
+    (plain / "customers" / "acme.md").write_text(note("Acme", ("A", "won")), encoding="utf-8")
+    asked = Watcher(plain, tmp_path / "plain-site", TODAY, history=True)
+    assert asked.rebuild().failure is None
+    assert asked.history_missing == "no-repo"
+    assert "stage-analytics" not in pipeline(tmp_path / "plain-site").ids
+
+
+def test_watch_command_says_why_asked_for_history_is_missing(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "plain"
+    (root / "customers").mkdir(parents=True)
+    (root / "customers" / "acme.md").write_text(note("Acme", ("A", "won")), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vault_tool", "-C", str(root), "watch", "--history", "--today",
+         "2026-05-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if "watching" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    text = "".join(lines) + out + err
+    assert process.returncode == 0, text
+    assert "no history sections: the vault is not in a git repository" in text
