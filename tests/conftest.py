@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -87,3 +89,18 @@ def long_lists_vault(root: Path, count: int = 16, broken: int = 4, locale: str =
     for i in range(1, broken + 1):
         files[f"customers/broken{i}.md"] = "---\nname: [\n---\n"
     return make_vault(root, files)
+
+
+def start_live(args: list[str], ready: str, env: dict[str, str] | None = None
+               ) -> tuple[subprocess.Popen[str], list[str]]:
+    """`python -m vault_tool ARGS` (watch or serve) in a new process, and its standard-error
+    lines up to the first that holds `ready` ("watching", "serving")."""
+    process = subprocess.Popen([sys.executable, "-m", "vault_tool", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if ready in line:
+            break
+    return process, lines

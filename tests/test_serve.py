@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY, make_vault
+from tests.conftest import TODAY, make_vault, start_live
 from tests.test_browser import CHROMIUM, _require_browser
 from vault_tool.build import MANIFEST
 from vault_tool.serve import RELOAD_PATH, SiteServer, inject, resolve_request
@@ -186,23 +186,13 @@ def test_serve_command_serves_a_temporary_site_and_stops_cleanly(tmp_path: Path,
     (every customer's data) is deleted."""
     import os
     import signal
-    import subprocess
-    import sys
     import urllib.request
 
     root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
     temp = tmp_path / "tmp"
     temp.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vault_tool", "-C", str(root), "serve", "--port", "0",
-         "--today", "2026-11-23"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "TMPDIR": str(temp)})
-    assert process.stderr is not None
-    lines = []
-    for line in process.stderr:
-        lines.append(line)
-        if "serving" in line:
-            break
+    process, lines = start_live(["-C", str(root), "serve", "--port", "0", "--today", "2026-11-23"],
+                                "serving", env={**os.environ, "TMPDIR": str(temp)})
     url = lines[-1].split("serving ")[1].split()[0]
     assert url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(url + "customers/acme.html", timeout=10) as response:

@@ -11,7 +11,6 @@ import gc
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY, make_vault
+from tests.conftest import TODAY, make_vault, start_live
 from tests.gitrepo import isolated_git
 from vault_tool.watch import Rebuild, Watcher, describe, relevant
 
@@ -477,15 +476,7 @@ def test_a_thousand_rebuilds_leak_no_descriptor_thread_or_process(tmp_path: Path
 def test_watch_command_stops_cleanly_on_ctrl_c_or_kill(tmp_path: Path, stop: str) -> None:
     root = make_vault(tmp_path / "vault", {"vault.yml": "name: T\n",
                                            "customers/acme.md": note("Acme")})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vault_tool", "-C", str(root), "watch", "--today", "2026-11-23"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    lines = []
-    for line in process.stderr:
-        lines.append(line)
-        if "watching" in line:
-            break
+    process, lines = start_live(["-C", str(root), "watch", "--today", "2026-11-23"], "watching")
     (root / "customers" / "acme.md").write_text(note("Acme New"), encoding="utf-8")
     deadline = time.monotonic() + 10
     site = root / "site" / "customers" / "acme.html"

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import start_live
 from gitrepo import BOB, Repo, isolated_git
 from test_pipeline_history import history_of, pipeline
 from test_stages import note, scripted
@@ -60,21 +61,12 @@ def test_no_history_by_default_or_out_of_reach(tmp_path: Path) -> None:
 
 def test_watch_command_says_why_asked_for_history_is_missing(tmp_path: Path) -> None:
     import signal
-    import subprocess
-    import sys
 
     root = tmp_path / "plain"
     (root / "customers").mkdir(parents=True)
     (root / "customers" / "acme.md").write_text(note("Acme", ("A", "won")), encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vault_tool", "-C", str(root), "watch", "--history", "--today",
-         "2026-05-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    lines = []
-    for line in process.stderr:
-        lines.append(line)
-        if "watching" in line:
-            break
+    process, lines = start_live(["-C", str(root), "watch", "--history", "--today", "2026-05-01"],
+                                "watching")
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=10)
     text = "".join(lines) + out + err
