@@ -119,11 +119,9 @@ def on_day(result: NoteResult, today: date) -> NoteResult:
     """A result made for ANY_DAY as `note_result` makes it for `today`: with a warning for
     each log entry dated after today."""
     customer, problems = result
-    if customer is None or not any(entry.date > today for entry in customer.log):
-        return result
-    future = tuple(future_entry(customer.path, entry, today)
-                   for entry in customer.log if entry.date > today)
-    return customer, problems + future
+    future = () if customer is None else tuple(
+        future_entry(customer.path, entry, today) for entry in customer.log if entry.date > today)
+    return (customer, problems + future) if future else result
 
 
 def read_note(root: Path, rel: str, settings: Settings) -> Entry:
