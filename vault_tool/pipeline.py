@@ -113,13 +113,17 @@ class Totals:
 
 
 def totals(refs: Iterable[DealRef]) -> Totals:
-    items = list(refs)
-    return Totals(
-        count=len(items),
-        value=sum((r.base_value for r in items if r.base_value is not None), ZERO),
-        weighted=sum((r.weighted_value for r in items if r.weighted_value is not None), ZERO),
-        not_counted=sum(1 for r in items if r.missing_rate),
-    )
+    """In one pass: every page of the pipeline, segments and owners sums deals many times."""
+    count = not_counted = 0
+    value = weighted = ZERO
+    for ref in refs:
+        count += 1
+        if ref.base_value is None:
+            not_counted += ref.deal.value is not None  # `missing_rate`
+        else:
+            value += ref.base_value
+            weighted += ref.base_value * ref.probability  # `weighted_value`
+    return Totals(count=count, value=value, weighted=weighted, not_counted=not_counted)
 
 
 @per_vault
