@@ -408,6 +408,7 @@ class _Reader:
         self.state = state
         self.objects = objects
         self._settings: dict[str, Settings] = {}
+        self._versions: dict[tuple[str, str], tuple[Settings, Version]] = {}
 
     def settings(self, rev: str | None) -> Settings:
         found = self.objects.get(f"{rev}:{self.state.prefix}{CONFIG_FILE}") if rev else None
@@ -418,12 +419,20 @@ class _Reader:
 
     def version(self, path: str | None, data: bytes | None, settings: Settings, when: date
                 ) -> Version | None:
+        """The note as read from `data`. Read once per blob: a commit's new version of a note
+        is the next commit's old one. (`when` only dates warnings, which a Version omits.)"""
         if path is None or data is None:
             return None
+        digest = blob_id(data)
+        known = self._versions.get((path, digest))
+        if known is not None and known[0] is settings:
+            return known[1]
         note = parse_note(data, path)
         customer, problems = build_customer(customer_id(path), path, note, settings, when)
         first_error = next((p for p in problems if p.severity == "error"), None)
-        return Version(path, customer, None if customer else first_error, blob_id(data))
+        version = Version(path, customer, None if customer else first_error, digest)
+        self._versions[(path, digest)] = settings, version
+        return version
 
     def blob(self, sha: str | None) -> bytes | None:
         return self.objects[sha][1] if sha and sha in self.objects else None
