@@ -19,7 +19,14 @@ __all__ = ["isolated_git"]
 TODAY = date(2026, 5, 1)
 
 
-def test_watch_shows_the_history_and_follows_saves_and_commits(tmp_path: Path) -> None:
+def test_watch_shows_the_history_and_follows_saves_and_commits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vault_tool.build as build_module
+
+    then_reads: list[object] = []
+    real_load_at = build_module.load_at
+    monkeypatch.setattr(build_module, "load_at",
+                        lambda *args: then_reads.append(args[1]) or real_load_at(*args))
     repo = Repo(tmp_path / "vault")
     scripted(repo)
     out = tmp_path / "site"
@@ -40,6 +47,8 @@ def test_watch_shows_the_history_and_follows_saves_and_commits(tmp_path: Path) -
     assert "uncommitted" not in acme.classes
     assert acme.classes["last-changed"] == "Last changed by Bob Li on 2026-04-20 09:00 +02:00."
     assert "Acme: B won" in acme.items[0]
+    # The vault at the quarter's start was read once: the new commit did not move it.
+    assert len(then_reads) == 1 and "then-vs-now" in pipeline(out).ids
 
 
 def test_no_history_by_default_or_out_of_reach(tmp_path: Path) -> None:

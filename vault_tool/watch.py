@@ -170,6 +170,7 @@ class Watcher:
         self.history = history
         self.history_missing = ""  # why the history sections are not shown, when asked for
         self._history: tuple[object, SiteHistory | None] = (None, None)
+        self._then: dict[tuple[str, date], Vault] = {}  # the vault at the quarter's start
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
         """One build; an exception is reported, and the last good site stays as it was."""
@@ -206,7 +207,8 @@ class Watcher:
         known_key, known = self._history
         try:
             if key != known_key:
-                known, self.history_missing = gather_history(self.root, vault, when, True)
+                known, self.history_missing = gather_history(self.root, vault, when, True,
+                                                             self._then)
             elif known is not None:
                 known = replace(known, uncommitted=dirty_notes(self.root))
         except (GitFailed, OSError) as exc:  # git broke mid-way: the pages without history
