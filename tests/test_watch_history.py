@@ -7,11 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import start_live
 from gitrepo import BOB, Repo, isolated_git
 from test_pipeline_history import history_of, pipeline
+from test_reuse import files_of
 from test_stages import note, scripted
 
+from vault_tool.cli import cli
 from vault_tool.watch import Watcher
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
@@ -30,7 +33,7 @@ def test_watch_shows_the_history_and_follows_saves_and_commits(
     repo = Repo(tmp_path / "vault")
     scripted(repo)
     out = tmp_path / "site"
-    watcher = Watcher(repo.vault, out, TODAY, history=True)
+    watcher = Watcher(repo.vault, out, TODAY)  # a vault at its repository's root: shown
     assert watcher.rebuild().failure is None
     assert "stage-analytics" in pipeline(out).ids and "then-vs-now" in pipeline(out).ids
     acme = history_of(out / "customers" / "acme.html")
@@ -49,15 +52,30 @@ def test_watch_shows_the_history_and_follows_saves_and_commits(
     assert "Acme: B won" in acme.items[0]
     # The vault at the quarter's start was read once: the new commit did not move it.
     assert len(then_reads) == 1 and "then-vs-now" in pipeline(out).ids
+    # What was kept from the earlier readings gives exactly what `build --history` gives.
+    fresh = tmp_path / "fresh"
+    result = CliRunner().invoke(cli, ["-C", str(repo.vault), "build", "--history", "-o",
+                                      str(fresh), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert files_of(out) == files_of(fresh)
 
 
-def test_no_history_by_default_or_out_of_reach(tmp_path: Path) -> None:
+def test_no_history_when_turned_off_in_a_subfolder_or_out_of_reach(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "vault")
     scripted(repo)
-    off = Watcher(repo.vault, tmp_path / "off", TODAY)
+    off = Watcher(repo.vault, tmp_path / "off", TODAY, history=False)
     assert off.rebuild().failure is None
     assert "stage-analytics" not in pipeline(tmp_path / "off").ids
     assert history_of(tmp_path / "off" / "customers" / "acme.html").classes == {}
+
+    project = Repo(tmp_path / "project", "example")  # a vault in a bigger repository
+    scripted(project)
+    inside = Watcher(project.vault, tmp_path / "inside", TODAY)
+    assert inside.rebuild().failure is None and inside.history_missing == ""
+    assert "stage-analytics" not in pipeline(tmp_path / "inside").ids
+    asked = Watcher(project.vault, tmp_path / "asked", TODAY, history=True)
+    assert asked.rebuild().failure is None
+    assert "stage-analytics" in pipeline(tmp_path / "asked").ids
 
     plain = tmp_path / "plain"
     (plain / "customers").mkdir(parents=True)

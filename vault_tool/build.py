@@ -26,7 +26,7 @@ from . import memo as memo_module
 from .asof import AsOfError, load_at, resolve
 from .cache import CACHE_DIR, RACY_NS, Stamp, digest, read_pickle, stamp_of, write_pickle
 from .config import CONFIG_FILE
-from .history import note_timeline, repo_state, vault_history
+from .history import Kept, note_timeline, repo_state, vault_history
 from .model import Customer, Problem, Vault
 from .output import customer_file
 from .pieces import Pieces
@@ -86,8 +86,7 @@ def previous_files(out: Path) -> set[str]:
 
 
 def gather_history(vault_root: Path, vault: Vault, today: date, wanted: bool | None,
-                   then_kept: dict[tuple[str, date], Vault] | None = None
-                   ) -> tuple[SiteHistory | None, str]:
+                   kept: Kept | None = None) -> tuple[SiteHistory | None, str]:
     """The history sections' data, or None and why not ("" when simply not wanted).
 
     By default (`wanted` None) only a vault that is its own repository's root shows its
@@ -95,8 +94,8 @@ def gather_history(vault_root: Path, vault: Vault, today: date, wanted: bool | N
     would otherwise show the history of whatever project holds it, and a committed site
     would change with every commit. `--history` turns it on there too.
 
-    `then_kept` keeps the vault at the quarter's start by its commit, for `watch`: a new
-    commit rarely moves it, and reading it is half the time at 10,000 customers.
+    `kept` (see history.Kept) is what an earlier call read, for `watch`, which calls this
+    again after each commit: only what the new commits added is parsed.
     """
     if wanted is False:
         return None, ""
@@ -105,19 +104,18 @@ def gather_history(vault_root: Path, vault: Vault, today: date, wanted: bool | N
         return None, state.state if wanted else ""
     if wanted is None and state.prefix:
         return None, ""
-    stats = stage_stats(deal_tracks(note_timeline(state)), vault.settings, today)
-    notes = vault_history(vault_root)
+    kept = Kept() if kept is None else kept
+    stats = stage_stats(deal_tracks(note_timeline(state, kept)), vault.settings, today)
+    notes = vault_history(vault_root, kept=kept)
     start = quarter_start(today)
     try:
         revision = resolve(state, start.isoformat())
     except AsOfError:  # the history starts after the quarter did
         return SiteHistory(stats, None, notes=notes.entries, uncommitted=notes.uncommitted), ""
-    kept = {} if then_kept is None else then_kept
     key = (revision.commit, start)
-    if key not in kept:
-        kept.clear()  # only the latest is worth keeping
-        kept[key] = load_at(state, revision, start)
-    then = kept[key]
+    if key not in kept.then:
+        kept.then = {key: load_at(state, revision, start)}  # only the latest is worth keeping
+    then = kept.then[key]
     return SiteHistory(stats, then, revision.short, revision.day, notes.entries, notes.uncommitted), ""
 
 

@@ -91,21 +91,20 @@ def _first_build(ctx: click.Context, watcher: Watcher) -> None:
 
 
 HISTORY_HELP = ("Add what git's history tells (stage analytics, the pipeline at the start of "
-                "the quarter, each customer's changes), as `build --history` does. Off by "
-                "default: git's history is read again after every commit, which takes about "
-                "a second at 300 customers.")
+                "the quarter, each customer's changes), as `build` does. Default: only when the "
+                "vault is its own git repository's root.")
 
 
 @cli.command()
 @click.option("-o", "--output", default=None, metavar="DIR",
               help="Write the dashboard here (default: site/ in the vault).")
-@click.option("--history", "with_history", is_flag=True, help=HISTORY_HELP)
+@click.option("--history/--no-history", "with_history", default=None, help=HISTORY_HELP)
 @click.option("--commit", "commit", is_flag=True,
               help="After each rebuild with no errors, commit the changed customer notes "
                    "with a message saying what changed (off by default).")
 @today_option
 @click.pass_context
-def watch(ctx: click.Context, output: str | None, with_history: bool, commit: bool,
+def watch(ctx: click.Context, output: str | None, with_history: bool | None, commit: bool,
           today: date | None) -> None:
     """Build the dashboard, then rebuild it after every change, until Ctrl-C.
 
@@ -146,11 +145,11 @@ def watch(ctx: click.Context, output: str | None, with_history: bool, commit: bo
               help="The address to listen on. Anything but loopback lets others on the "
                    "network read your customers.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the dashboard in a browser.")
-@click.option("--history", "with_history", is_flag=True, help=HISTORY_HELP)
+@click.option("--history/--no-history", "with_history", default=None, help=HISTORY_HELP)
 @today_option
 @click.pass_context
 def serve(ctx: click.Context, output: str | None, port: int, host: str, open_browser: bool,
-          with_history: bool, today: date | None) -> None:
+          with_history: bool | None, today: date | None) -> None:
     """Serve the dashboard on http://127.0.0.1:8000/ and keep it up to date.
 
     Rebuilds like `watch` and reloads open pages after each rebuild (no

@@ -32,7 +32,7 @@ from typing import IO, Literal
 
 from .changes import Change, Version, diff_versions
 from .config import CONFIG_FILE, load_settings
-from .model import Settings
+from .model import Settings, Vault
 from .parse import parse_note
 from .validate import build_customer
 from .vault import CUSTOMERS_DIR, customer_id, find_notes, is_note_name
@@ -401,14 +401,29 @@ def _specs(state: RepoState, chain: list[tuple[Commit, FileEvent]], path: str) -
     return specs
 
 
+@dataclass
+class Kept:
+    """What reading the history leaves for the next reading (`watch --history` keeps one, and
+    reads the history again after each commit): the notes' versions and deals already
+    parsed, by blob, and the vault at the quarter's start, by commit. Parsing old versions
+    is most of the time, and a new commit adds only a few."""
+
+    versions: dict[tuple[str, str], tuple[Settings, Version]] = field(default_factory=dict)
+    deals_settings: Settings | None = None  # what `deals` were read with (HEAD's vault.yml)
+    deals: dict[str, DealStages | None] = field(default_factory=dict)
+    then: dict[tuple[str, date], Vault] = field(default_factory=dict)
+
+
 class _Reader:
     """Turns blobs into versions of a note, with the settings of the commit they belong to."""
 
-    def __init__(self, state: RepoState, objects: dict[str, tuple[str, bytes]]) -> None:
+    def __init__(self, state: RepoState, objects: dict[str, tuple[str, bytes]],
+                 versions: dict[tuple[str, str], tuple[Settings, Version]] | None = None) -> None:
         self.state = state
         self.objects = objects
         self._settings: dict[str, Settings] = {}
-        self._versions: dict[tuple[str, str], tuple[Settings, Version]] = {}
+        self._versions = {} if versions is None else versions
+        self.used: set[tuple[str, str]] = set()
 
     def settings(self, rev: str | None) -> Settings:
         found = self.objects.get(f"{rev}:{self.state.prefix}{CONFIG_FILE}") if rev else None
@@ -424,8 +439,9 @@ class _Reader:
         if path is None or data is None:
             return None
         digest = blob_id(data)
+        self.used.add((path, digest))
         known = self._versions.get((path, digest))
-        if known is not None and known[0] is settings:
+        if known is not None and (known[0] is settings or known[0] == settings):
             return known[1]
         note = parse_note(data, path)
         customer, problems = build_customer(customer_id(path), path, note, settings, when)
@@ -496,19 +512,24 @@ class NoteVersion:
     deals: DealStages | None  # None when deleted, or when the new version could not be read
 
 
-def note_timeline(state: RepoState) -> tuple[NoteVersion, ...]:
+def note_timeline(state: RepoState, kept: Kept | None = None) -> tuple[NoteVersion, ...]:
     """Every version of every note, oldest commit first, from one log pass and one cat-file.
 
     Each distinct blob is parsed once, with the settings at HEAD: a stage is judged by
-    today's vault.yml, whatever it said then.
+    today's vault.yml, whatever it said then. With `kept`, blobs parsed by an earlier call
+    (with the same settings) are neither read nor parsed again.
     """
     commits = tuple(reversed(read_log(state)))
+    kept = Kept() if kept is None else kept
     blobs = [e.new_blob or "" for c in commits for e in c.events]
     config_spec = f"HEAD:{state.prefix}{CONFIG_FILE}"
-    objects = read_objects(state.top, [config_spec, *blobs])
+    objects = read_objects(state.top, [config_spec, *(b for b in blobs if b not in kept.deals)])
     config = objects.get(config_spec)
     settings = load_settings(config[1] if config else None)[0]
-    parsed: dict[str, DealStages | None] = {}
+    if kept.deals_settings != settings:  # vault.yml changed: every stage is judged anew
+        kept.deals_settings, kept.deals = settings, {}
+        objects.update(read_objects(state.top, [b for b in blobs if b not in objects]))
+    parsed = kept.deals
     versions = []
     for commit in commits:
         day = datetime.fromisoformat(commit.date).date()
@@ -520,6 +541,8 @@ def note_timeline(state: RepoState) -> tuple[NoteVersion, ...]:
                                                           settings, day)
                 deals = parsed[event.new_blob]
             versions.append(NoteVersion(day, event.old_path, event.new_path, deals))
+    seen = set(blobs)
+    kept.deals = {blob: deals for blob, deals in parsed.items() if blob in seen}  # a rewritten history
     return tuple(versions)
 
 
@@ -547,7 +570,7 @@ class VaultHistory:
     uncommitted: frozenset[str]  # notes whose working copy differs from HEAD
 
 
-def vault_history(vault_root: Path, limit: int = 20) -> VaultHistory:
+def vault_history(vault_root: Path, limit: int = 20, kept: Kept | None = None) -> VaultHistory:
     """The `limit` latest changes of every note now in HEAD, and which notes have
     uncommitted edits: one log pass, one cat-file, one `git status`, whatever the size."""
     state = repo_state(vault_root)
@@ -558,9 +581,11 @@ def vault_history(vault_root: Path, limit: int = 20) -> VaultHistory:
     wanted = {path: chain[:limit] for path, chain in chains.items()}
     changed = [(c, e) for chain in wanted.values() for c, e in chain if not _created(e)]
     specs = [spec for spec in _specs(state, changed, "") if not spec.startswith("HEAD:")]
-    reader = _Reader(state, read_objects(state.top, specs))
+    reader = _Reader(state, read_objects(state.top, specs), kept.versions if kept else None)
     entries = {path: tuple(_created_entry(state, c, e) if _created(e) else reader.entry(c, e)
                            for c, e in chain) for path, chain in wanted.items()}
+    if kept is not None:  # keep only what this history still shows
+        kept.versions = {key: kept.versions[key] for key in reader.used}
     return VaultHistory(state, entries, _dirty_notes(state))
 
 

@@ -35,7 +35,7 @@ from watchdog.observers.api import ObservedWatch
 from .build import SiteMemo, gather_history, head_commit
 from .cache import CACHE_DIR, NoteCache
 from .config import CONFIG_FILE
-from .history import GitFailed, dirty_notes
+from .history import GitFailed, Kept, dirty_notes
 from .look import OVERRIDES_DIR, build_with_look
 from .messages import format_problem
 from .model import Vault
@@ -144,12 +144,11 @@ class Watcher:
     def __init__(self, root: Path, out: Path, today: date | None = None, *,
                  quiet: float = QUIET, max_wait: float = MAX_WAIT,
                  report: Callable[[Rebuild], None] = lambda r: None,
-                 keep_memo: bool = True, history: bool = False) -> None:
+                 keep_memo: bool = True, history: bool | None = None) -> None:
         """`keep_memo` False: the output folder is temporary (serve's), so what its pages
         were made from is not worth keeping in .vault-tool-cache/ after the session.
-        `history` adds git's history as `build --history` does. It is off by default: reading
-        it takes about a second at 300 customers (15 s at 10,000) and must be done again
-        after every commit, which `watch --commit` makes after every rebuild."""
+        `history` is `build --history/--no-history`: by default git's history is shown when
+        the vault is its own repository's root."""
         self.root = root.resolve()
         self.out = out.resolve()
         self.today = today
@@ -170,7 +169,7 @@ class Watcher:
         self.history = history
         self.history_missing = ""  # why the history sections are not shown, when asked for
         self._history: tuple[object, SiteHistory | None] = (None, None)
-        self._then: dict[tuple[str, date], Vault] = {}  # the vault at the quarter's start
+        self._kept = Kept()  # what reading the history left for the next time
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
         """One build; an exception is reported, and the last good site stays as it was."""
@@ -199,16 +198,17 @@ class Watcher:
 
     def site_history(self, vault: Vault, when: date) -> SiteHistory | None:
         """What git's history adds, as `build` shows it. Read again only when HEAD, the day
-        or the settings change (a commit, a pull, a checkout); which notes have uncommitted
-        edits is asked on every rebuild, since saving a note changes it."""
-        if not self.history:
+        or the settings change (a commit, a pull, a checkout), and then only what the new
+        commits added is parsed (history.Kept); which notes have uncommitted edits is asked
+        on every rebuild, since saving a note changes it."""
+        if self.history is False:
             return None
         key = (head_commit(self.root), when, vault.settings)
         known_key, known = self._history
         try:
             if key != known_key:
-                known, self.history_missing = gather_history(self.root, vault, when, True,
-                                                             self._then)
+                known, self.history_missing = gather_history(self.root, vault, when,
+                                                             self.history, self._kept)
             elif known is not None:
                 known = replace(known, uncommitted=dirty_notes(self.root))
         except (GitFailed, OSError) as exc:  # git broke mid-way: the pages without history
