@@ -386,11 +386,13 @@ def _plain_edit(root: Path, n: int) -> None:
 
 
 def _live_session(root: Path, out: Path, edits: int, direct: int, edit: Callable[[Path, int], None],
-                  report: Callable[[Rebuild], None] = lambda r: None) -> int:
+                  report: Callable[[Rebuild], None] = lambda r: None, commits: bool = False) -> int:
     """A watcher and a server as `serve` runs them: each real edit is one rebuild by the loop,
     followed by `direct` rebuilds (the loop is idle then); pages and the reload long poll are
-    fetched now and then. The number of rebuilds."""
+    fetched now and then. With `commits`, `report` commits, which moves git's HEAD: that is
+    one more rebuild, awaited before the next edit. The number of rebuilds."""
     from vault_tool.serve import SiteServer
+    from vault_tool.watch import HEAD_MOVED
 
     reports: list[Rebuild] = []
 
@@ -413,6 +415,10 @@ def _live_session(root: Path, out: Path, edits: int, direct: int, edit: Callable
             while len(reports) == seen and time.monotonic() < deadline:
                 time.sleep(0.005)
             assert len(reports) == seen + 1 and reports[-1].failure is None, reports[seen:]
+            if commits:  # the commit moved HEAD: the history sections are made again
+                while len(reports) == seen + 1 and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                assert [r.changed for r in reports[seen + 1:]] == [(HEAD_MOVED,)], reports[seen:]
             for _ in range(direct):
                 watcher.rebuild()
             if n % 10 == 0:
@@ -462,7 +468,7 @@ def test_a_thousand_rebuilds_leak_no_descriptor_thread_or_process(tmp_path: Path
     for session in range(2):  # starting and stopping a session leaks nothing either
         rebuilds += _live_session(plain, tmp_path / f"site{session}", 45, 10, _plain_edit)
     rebuilds += _live_session(repo, tmp_path / "repo-site", 20, 0, log_entry,
-                              commit_and_read_history)
+                              commit_and_read_history, commits=True)
     seconds = time.monotonic() - started
     assert rebuilds >= 1_000
     assert len(subprocess.run(["git", "log", "--format=%h"], cwd=repo, check=True,

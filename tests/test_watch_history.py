@@ -3,6 +3,7 @@ current: a saved note is marked as not committed, a commit shows up on the next 
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -99,3 +100,42 @@ def test_watch_command_says_why_asked_for_history_is_missing(tmp_path: Path) -> 
     text = "".join(lines) + out + err
     assert process.returncode == 0, text
     assert "no history sections: the vault is not in a git repository" in text
+
+
+def test_a_commit_alone_updates_the_pages_that_said_not_committed_yet(tmp_path: Path) -> None:
+    """A commit changes no note, so only the watch on git's HEAD notices it: the customer's
+    page stops saying "not committed yet" and names the commit, without another save."""
+    import threading
+
+    from vault_tool.watch import HEAD_MOVED, describe, head_moved
+
+    repo = Repo(tmp_path / "vault")
+    scripted(repo)
+    out = tmp_path / "site"
+    reports: list[str] = []
+    watcher = Watcher(repo.vault, out, TODAY, quiet=0.05,
+                      report=lambda rebuild: reports.append(describe(rebuild)))
+    watcher.rebuild()
+    watcher.start()
+    loop = threading.Thread(target=watcher.run)
+    loop.start()
+    try:
+        seen = watcher.builds
+        repo.write("customers/acme.md", note("Acme", ("A", "won"), ("B", "won")))
+        seen = watcher.wait_for_build(seen, 15)
+        assert "uncommitted" in history_of(out / "customers" / "acme.html").classes
+        repo.commit("Acme: B won", BOB, "2026-04-20T09:00:00+02:00")
+        deadline = time.monotonic() + 15
+        while "uncommitted" in history_of(out / "customers" / "acme.html").classes:
+            assert time.monotonic() < deadline, reports
+            time.sleep(0.05)
+    finally:
+        watcher.stop()
+        loop.join(10)
+    acme = history_of(out / "customers" / "acme.html")
+    assert "Acme: B won" in acme.items[0]
+    assert any(line.startswith("git HEAD moved: rebuilt in") for line in reports), reports
+    git = repo.top / ".git"
+    assert head_moved(git, str(git / "refs/heads/main")) and head_moved(git, str(git / "HEAD"))
+    assert not head_moved(git, str(git / "index")) and not head_moved(git, str(git / "objects/ab/cd"))
+    assert not head_moved(git, str(git / "refs/heads/main.lock")) and HEAD_MOVED == "git HEAD"

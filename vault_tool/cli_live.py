@@ -16,7 +16,7 @@ from .autocommit import commit_changed_notes
 from .build import BuildRefused, check_output
 from .cli import EXIT_OK, EXIT_PROBLEMS, HISTORY_MISSING, cli, today_option, vault_root
 from .history import GitFailed
-from .watch import Rebuild, Watcher, describe
+from .watch import HEAD_MOVED, Rebuild, Watcher, describe
 
 
 def _echo(rebuild: Rebuild) -> None:
@@ -30,7 +30,8 @@ def committing(root: Path, today: date | None) -> Callable[[Rebuild], None]:
 
     def report(rebuild: Rebuild) -> None:
         _echo(rebuild)
-        if not rebuild.changed or rebuild.failure is not None or rebuild.errors:
+        if not rebuild.changed or rebuild.failure is not None or rebuild.errors \
+                or rebuild.changed == (HEAD_MOVED,):  # a commit of its own, or someone's
             return
         try:
             message = commit_changed_notes(root, today or date.today())

@@ -616,6 +616,14 @@ def _chains(commits: tuple[Commit, ...]) -> dict[str, list[tuple[Commit, FileEve
     return {path: chain[::-1] for path, chain in chains.items()}
 
 
+def git_dir(vault_root: Path) -> Path | None:
+    """The repository's own folder (`.git`, or a worktree's), None outside a repository."""
+    try:
+        return Path(git(vault_root, "rev-parse", "--absolute-git-dir").strip())
+    except (GitFailed, FileNotFoundError, OSError):
+        return None
+
+
 def dirty_notes(vault_root: Path) -> frozenset[str]:
     """The notes whose working copy differs from HEAD (empty outside a repository)."""
     state = repo_state(vault_root)

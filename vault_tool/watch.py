@@ -8,9 +8,10 @@ would then see nothing more.
 
 Only events that can change the dashboard count: notes under customers/ (the same
 `is_note_name` test the loader uses, so swap, lock, backup and temporary files of every
-editor are ignored), vault.yml, and files in the vault's templates/ folder. Anything
-under the output folder is ignored, so the watcher never rebuilds because of its own
-output.
+editor are ignored), vault.yml, and files in the vault's templates/ folder; and, when the
+history sections are on, a move of git's HEAD (a commit changes no note, but the pages
+that say who changed what). Anything under the output folder is ignored, so the watcher
+never rebuilds because of its own output.
 
 A save that truncates a note and then writes it leaves the note empty for a moment. If a
 changed note is empty (0 bytes) when the quiet period ends, the loop waits one more quiet
@@ -35,7 +36,7 @@ from watchdog.observers.api import ObservedWatch
 from .build import SiteMemo, gather_history, head_commit
 from .cache import CACHE_DIR, NoteCache
 from .config import CONFIG_FILE
-from .history import GitFailed, Kept, dirty_notes
+from .history import GitFailed, Kept, dirty_notes, git_dir
 from .look import OVERRIDES_DIR, build_with_look
 from .messages import format_problem
 from .model import Vault
@@ -138,6 +139,36 @@ class _Handler(FileSystemEventHandler):
                     self.changes.add(rel)
 
 
+HEAD_MOVED = "git HEAD"  # what `watch` says changed when a commit, pull or checkout moved HEAD
+
+
+def head_moved(git_folder: Path, path: str) -> bool:
+    """Whether an event in the repository's folder can move HEAD: HEAD itself, a branch, or
+    the packed refs. Objects, the index (which `git status` rewrites) and locks are not."""
+    try:
+        rel = Path(path).relative_to(git_folder).as_posix()
+    except ValueError:
+        return False
+    return not rel.endswith(".lock") and (
+        rel in ("HEAD", "packed-refs") or rel.startswith("refs/heads/"))
+
+
+class _GitHandler(FileSystemEventHandler):
+    """Records that HEAD may have moved, so that the history sections are read again."""
+
+    def __init__(self, git_folder: Path, changes: Changes) -> None:
+        self.git_folder, self.changes = git_folder, changes
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory:
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = raw.decode() if isinstance(raw, bytes) else raw
+            if path and head_moved(self.git_folder, path):
+                self.changes.add(HEAD_MOVED)
+                return
+
+
 class Watcher:
     """Builds a vault's site, then rebuilds it after each burst of changes until stopped."""
 
@@ -221,6 +252,11 @@ class Watcher:
         self._handler = _Handler(self.root, self.out, self.changes)
         observer = Observer()
         observer.schedule(self._handler, str(self.root), recursive=False)
+        if self.history is not False:  # a commit changes no note, but the history sections
+            git_folder = git_dir(self.root)
+            if git_folder is not None and git_folder.is_dir():
+                observer.schedule(_GitHandler(git_folder, self.changes), str(git_folder),
+                                  recursive=True)
         observer.start()
         self._observer = observer
         self._watch_folders()
@@ -317,6 +353,8 @@ def describe(rebuild: Rebuild) -> str:
     names = [Path(p).name for p in rebuild.changed]
     if not names:
         what = "built"
+    elif rebuild.changed == (HEAD_MOVED,):
+        what = "git HEAD moved"
     else:
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         what = f"{len(names)} file{'s' if len(names) != 1 else ''} changed ({shown})"
