@@ -255,8 +255,12 @@ class Watcher:
         if self.history is not False:  # a commit changes no note, but the history sections
             git_folder = git_dir(self.root)
             if git_folder is not None and git_folder.is_dir():
-                observer.schedule(_GitHandler(git_folder, self.changes), str(git_folder),
-                                  recursive=True)
+                # HEAD and packed-refs, then the branches; never objects/, which every git
+                # command may write into.
+                handler = _GitHandler(git_folder, self.changes)
+                observer.schedule(handler, str(git_folder), recursive=False)
+                if (git_folder / "refs" / "heads").is_dir():
+                    observer.schedule(handler, str(git_folder / "refs" / "heads"), recursive=True)
         observer.start()
         self._observer = observer
         self._watch_folders()
