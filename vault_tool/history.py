@@ -401,14 +401,19 @@ def _specs(state: RepoState, chain: list[tuple[Commit, FileEvent]], path: str) -
     return specs
 
 
+EntryKey = tuple[str, "FileEvent", bool]  # a commit, one note's event in it, a shallow boundary
+
+
 @dataclass
 class Kept:
     """What reading the history leaves for the next reading (`watch --history` keeps one, and
     reads the history again after each commit): the notes' versions and deals already
-    parsed, by blob, and the vault at the quarter's start, by commit. Parsing old versions
-    is most of the time, and a new commit adds only a few."""
+    parsed, by blob, each commit's changes to each note, and the vault at the quarter's
+    start, by commit. Parsing old versions is most of the time, and a new commit adds only
+    a few."""
 
     versions: dict[tuple[str, str], tuple[Settings, Version]] = field(default_factory=dict)
+    entries: dict[EntryKey, HistoryEntry] = field(default_factory=dict)  # a commit's change
     deals_settings: Settings | None = None  # what `deals` were read with (HEAD's vault.yml)
     deals: dict[str, DealStages | None] = field(default_factory=dict)
     then: dict[tuple[str, date], Vault] = field(default_factory=dict)
@@ -579,13 +584,28 @@ def vault_history(vault_root: Path, limit: int = 20, kept: Kept | None = None) -
     commits = read_log(state)
     chains = _chains(commits)
     wanted = {path: chain[:limit] for path, chain in chains.items()}
-    changed = [(c, e) for chain in wanted.values() for c, e in chain if not _created(e)]
+    known = kept.entries if kept is not None else {}
+
+    def key(commit: Commit, event: FileEvent) -> EntryKey:
+        return commit.hash, event, commit.hash in state.shallow
+
+    changed = [(c, e) for chain in wanted.values() for c, e in chain
+               if not _created(e) and key(c, e) not in known]
     specs = [spec for spec in _specs(state, changed, "") if not spec.startswith("HEAD:")]
     reader = _Reader(state, read_objects(state.top, specs), kept.versions if kept else None)
-    entries = {path: tuple(_created_entry(state, c, e) if _created(e) else reader.entry(c, e)
-                           for c, e in chain) for path, chain in wanted.items()}
+
+    def entry(commit: Commit, event: FileEvent) -> HistoryEntry:
+        if _created(event):
+            return _created_entry(state, commit, event)
+        if key(commit, event) not in known:
+            known[key(commit, event)] = reader.entry(commit, event)
+        return known[key(commit, event)]
+
+    entries = {path: tuple(entry(c, e) for c, e in chain) for path, chain in wanted.items()}
     if kept is not None:  # keep only what this history still shows
-        kept.versions = {key: kept.versions[key] for key in reader.used}
+        shown = {key(c, e) for chain in wanted.values() for c, e in chain if not _created(e)}
+        kept.entries = {k: known[k] for k in shown}
+        kept.versions = {k: kept.versions[k] for k in reader.used}
     return VaultHistory(state, entries, _dirty_notes(state))
 
 
