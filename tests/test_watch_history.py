@@ -139,3 +139,32 @@ def test_a_commit_alone_updates_the_pages_that_said_not_committed_yet(tmp_path: 
     assert head_moved(git, str(git / "refs/heads/main")) and head_moved(git, str(git / "HEAD"))
     assert not head_moved(git, str(git / "index")) and not head_moved(git, str(git / "objects/ab/cd"))
     assert not head_moved(git, str(git / "refs/heads/main.lock")) and HEAD_MOVED == "git HEAD"
+
+
+def test_build_keeps_what_it_read_from_git_for_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """.vault-tool-cache/history.pickle: after a commit, `build` parses only the new versions,
+    and builds what a build without the cache builds."""
+    import vault_tool.history as history_module
+
+    repo = Repo(tmp_path / "vault")
+    scripted(repo)
+
+    def build(out: str, *more: str) -> None:
+        result = CliRunner().invoke(cli, ["-C", str(repo.vault), "build", "-o", str(tmp_path / out),
+                                          "--today", TODAY.isoformat(), *more])
+        assert result.exit_code == 0, result.output
+
+    build("site")
+    assert (repo.vault / ".vault-tool-cache" / "history.pickle").is_file()
+    repo.write("customers/acme.md", note("Acme", ("A", "won"), ("B", "won")))
+    repo.commit("Acme: B won", BOB, "2026-04-20T09:00:00+02:00")
+    parsed: list[str] = []
+    real = history_module.parse_note
+    monkeypatch.setattr(history_module, "parse_note",
+                        lambda data, path: parsed.append(path) or real(data, path))
+    build("site")
+    assert parsed and set(parsed) == {"customers/acme.md"}, parsed  # the new versions only
+    monkeypatch.undo()
+    build("fresh", "--no-cache")
+    assert files_of(tmp_path / "site") == files_of(tmp_path / "fresh")

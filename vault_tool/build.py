@@ -119,6 +119,20 @@ def gather_history(vault_root: Path, vault: Vault, today: date, wanted: bool | N
     return SiteHistory(stats, then, revision.short, revision.day, notes.entries, notes.uncommitted), ""
 
 
+HISTORY_CACHE = "history.pickle"
+
+
+def kept_history(root: Path) -> Kept:
+    """What earlier builds read from git's history (history.Kept), from .vault-tool-cache/:
+    with it, a build after a commit parses only what the new commits added."""
+    stored = read_pickle(root / CACHE_DIR / HISTORY_CACHE)
+    return stored if isinstance(stored, Kept) else Kept()
+
+
+def keep_history(root: Path, kept: Kept) -> None:
+    write_pickle(root / CACHE_DIR / HISTORY_CACHE, kept)
+
+
 class SiteMemo:
     """What the builds into one folder wrote: each customer page's input key and the file's
     stamp after writing. A page whose key and file are both unchanged is not made again.

@@ -360,9 +360,12 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
         SiteMemo,
         gather_history,
         inputs_key,
+        keep_history,
+        kept_history,
         remember_build,
         unchanged_build,
     )
+    from .history import Kept
     from .look import BrokenTemplates, build_with_look
 
     shared = as_of or redact or owner
@@ -378,7 +381,10 @@ def build(ctx: click.Context, output: str | None, strict: bool, with_history: bo
     vault = _shared(ctx, vault, redact, owner)
     locale = vault.settings.locale
     _refuse_strict(ctx, vault.problems, strict, locale)
-    history, missing = gather_history(root, vault, when, False if shared else with_history)
+    kept = None if shared else Kept() if no_cache else kept_history(root)
+    history, missing = gather_history(root, vault, when, False if shared else with_history, kept)
+    if kept is not None and history is not None:
+        keep_history(root, kept)
     if missing:
         click.echo(f"vault-tool: no history sections: {HISTORY_MISSING[missing]}", err=True)
     memo = None if shared else SiteMemo.for_output(root, target)

@@ -33,7 +33,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .build import SiteMemo, gather_history, head_commit
+from .build import SiteMemo, gather_history, head_commit, keep_history, kept_history
 from .cache import CACHE_DIR, NoteCache
 from .config import CONFIG_FILE
 from .history import GitFailed, Kept, dirty_notes, git_dir
@@ -200,7 +200,7 @@ class Watcher:
         self.history = history
         self.history_missing = ""  # why the history sections are not shown, when asked for
         self._history: tuple[object, SiteHistory | None] = (None, None)
-        self._kept = Kept()  # what reading the history left for the next time
+        self._kept: Kept | None = None  # what reading the history left (read when needed)
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
         """One build; an exception is reported, and the last good site stays as it was."""
@@ -238,8 +238,12 @@ class Watcher:
         known_key, known = self._history
         try:
             if key != known_key:
+                if self._kept is None:
+                    self._kept = kept_history(self.root)
                 known, self.history_missing = gather_history(self.root, vault, when,
                                                              self.history, self._kept)
+                if known is not None:
+                    keep_history(self.root, self._kept)
             elif known is not None:
                 known = replace(known, uncommitted=dirty_notes(self.root))
         except (GitFailed, OSError) as exc:  # git broke mid-way: the pages without history
