@@ -238,11 +238,12 @@ class Watcher:
         known_key, known = self._history
         try:
             if key != known_key:
+                first = self._kept is None
                 if self._kept is None:
                     self._kept = kept_history(self.root)
                 known, self.history_missing = gather_history(self.root, vault, when,
                                                              self.history, self._kept)
-                if known is not None:
+                if known is not None and first:  # and again at the end (a second at 10,000)
                     keep_history(self.root, self._kept)
             elif known is not None:
                 known = replace(known, uncommitted=dirty_notes(self.root))
@@ -304,6 +305,8 @@ class Watcher:
             self.built.notify_all()
         with contextlib.suppress(Exception):  # a cache is never worth a traceback
             self.notes.save()
+            if self._kept is not None and self._history[1] is not None:
+                keep_history(self.root, self._kept)
 
     def run(self) -> None:
         """The one loop: wait for a change, debounce, rebuild; until `stop`."""
