@@ -597,9 +597,10 @@ def vault_history(vault_root: Path, limit: int = 20, kept: Kept | None = None) -
     def entry(commit: Commit, event: FileEvent) -> HistoryEntry:
         if _created(event):
             return _created_entry(state, commit, event)
-        if key(commit, event) not in known:
-            known[key(commit, event)] = reader.entry(commit, event)
-        return known[key(commit, event)]
+        found = key(commit, event)
+        if found not in known:
+            known[found] = reader.entry(commit, event)
+        return known[found]
 
     entries = {path: tuple(entry(c, e) for c, e in chain) for path, chain in wanted.items()}
     if kept is not None:  # keep only what this history still shows

@@ -120,6 +120,12 @@ def relevant(root: Path, out: Path, path: str, folder: bool = False) -> str | No
     return None
 
 
+def event_paths(event: FileSystemEvent) -> list[str]:
+    """The path an event is about, and where it moved to (a rename has both)."""
+    raws = (event.src_path, getattr(event, "dest_path", ""))
+    return [path for raw in raws if (path := raw.decode() if isinstance(raw, bytes) else raw)]
+
+
 class _Handler(FileSystemEventHandler):
     """Records relevant paths; nothing else happens on watchdog's thread."""
 
@@ -131,12 +137,10 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type not in ("created", "deleted", "moved"):
             return  # a folder is "modified" by every swap file written in it
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
-            path = raw.decode() if isinstance(raw, bytes) else raw
-            if path:
-                rel = relevant(self.root, self.out, path, event.is_directory)
-                if rel is not None:
-                    self.changes.add(rel)
+        for path in event_paths(event):
+            rel = relevant(self.root, self.out, path, event.is_directory)
+            if rel is not None:
+                self.changes.add(rel)
 
 
 HEAD_MOVED = "git HEAD"  # what `watch` says changed when a commit, pull or checkout moved HEAD
@@ -162,11 +166,8 @@ class _GitHandler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or event.is_directory:
             return
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
-            path = raw.decode() if isinstance(raw, bytes) else raw
-            if path and head_moved(self.git_folder, path):
-                self.changes.add(HEAD_MOVED)
-                return
+        if any(head_moved(self.git_folder, path) for path in event_paths(event)):
+            self.changes.add(HEAD_MOVED)
 
 
 class Watcher:
