@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import Literal
 
 from .followups import board
-from .memo import per_vault
+from .memo import per_customer, per_vault
 from .model import Customer, Purchase, Settings, Vault
 from .pipeline import ZERO, DealRef, Totals, open_deals, totals, won_in
 
@@ -32,8 +32,9 @@ def window_start(today: date, days: int) -> date:
     return today - timedelta(days=days - 1)
 
 
-def past_purchases(customer: Customer, today: date) -> list[Purchase]:
-    return sorted((p for p in customer.purchases if p.date <= today), key=lambda p: p.date)
+@per_customer
+def past_purchases(customer: Customer, today: date) -> tuple[Purchase, ...]:
+    return tuple(sorted((p for p in customer.purchases if p.date <= today), key=lambda p: p.date))
 
 
 def purchase_total(purchases: Iterable[Purchase], start: date = date.min) -> Decimal:
@@ -301,6 +302,7 @@ def segment_keys(settings: Settings) -> tuple[str, ...]:
     return BUILT_IN_KEYS + tuple(enums)
 
 
+@per_customer
 def segment_values(customer: Customer, key: str) -> tuple[str | None, ...]:
     """The groups a customer falls in: one per distinct tag, else one value (None when unset)."""
     if key == "tag":
@@ -327,6 +329,7 @@ class SegmentTable:
     rows: tuple[SegmentRow, ...]  # most customers first, then by value, None last
 
 
+@per_customer
 def _spent(customer: Customer, today: date, start: date) -> tuple[Decimal, Decimal]:
     """Purchase totals from `start` to today, and up to today."""
     history = past_purchases(customer, today)

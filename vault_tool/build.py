@@ -183,7 +183,12 @@ def build_site(vault: Vault, out: Path, today: date, vault_root: Path | None = N
     change are not made again.
     """
     check_output(out, vault_root)
-    memo = memo or SiteMemo()
+    with memo_module.customers_kept(vault.customers):
+        return _build_site(vault, out, today, history, memo or SiteMemo())
+
+
+def _build_site(vault: Vault, out: Path, today: date, history: SiteHistory | None,
+                memo: SiteMemo) -> BuildResult:
     if not memo.swept:
         sweep_leftovers(out)
         memo.swept = True

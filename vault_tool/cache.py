@@ -91,6 +91,7 @@ class NoteCache:
         self.entries: dict[str, Entry] = {}
         self._disk_tried = False
         self.changed = False
+        self.settings: Any = None  # the last settings read, kept as one object (see vault.py)
 
     def use_context(self, context: bytes) -> None:
         """Forget everything made for another context; read the disk copy the first time."""

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .memo import per_vault
+from .memo import per_customer, per_vault
 from .model import Customer, Duration, FollowUp, Settings, Vault
 
 
+@per_customer
 def last_contact(customer: Customer, today: date) -> date | None:
     """The latest log date that is not after today (a future date is a plan, not a contact)."""
     dates = [entry.date for entry in customer.log if entry.date <= today]
     return max(dates) if dates else None
 
 
+@per_customer
 def follow_up(customer: Customer, settings: Settings, today: date) -> FollowUp | None:
     """The customer's next follow-up, or None when its status is closed.
 
@@ -33,6 +35,7 @@ def follow_up(customer: Customer, settings: Settings, today: date) -> FollowUp |
     return FollowUp(customer.id, None, None, contact)
 
 
+@per_customer
 def is_going_cold(customer: Customer, settings: Settings, today: date) -> bool:
     """Open, and the last contact is older than `dormant_after`."""
     if settings.is_closed(customer.status):

@@ -7,15 +7,21 @@ saw, found by identity (a Vault is frozen, so the same object gives the same ans
 and forgets them when another vault comes. A build calls `forget` when it is done, so a
 long `watch` session holds no old vault's results while it loads the next one.
 Results are shared by every caller: they must not be changed.
+
+`per_customer` keeps a function's results for each customer instead, and across builds:
+the note cache gives an unchanged note's customer back as the same object, so after a
+one-note change `watch` computes them again for that customer alone. They are kept only
+inside `customers_kept` (a build), and after it only for that build's customers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from .model import Vault
+from .model import Customer, Vault
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -44,5 +50,48 @@ def per_vault(fn: Callable[Concatenate[Vault, P], R]) -> Callable[Concatenate[Va
         if key not in results:
             results[key] = fn(vault, *args, **kwargs)
         return results[key]
+
+    return cached  # type: ignore[return-value]  # functools.wraps hides the signature from mypy
+
+
+_PER_CUSTOMER: list[dict[int, tuple[Customer, dict[Any, Any]]]] = []
+_keeping = [0]  # how many `customers_kept` are open: results are kept only inside one
+
+
+@contextlib.contextmanager
+def customers_kept(customers: Iterable[Customer]) -> Iterator[None]:
+    """Keep per-customer results while inside; after, keep only those of `customers` (the
+    build's), so that the next build finds them and no customer that is gone stays alive."""
+    _keeping[0] += 1
+    try:
+        yield
+    finally:
+        _keeping[0] -= 1
+        alive = {id(c): c for c in customers}
+        for seen in _PER_CUSTOMER:
+            for key in [k for k, (customer, _) in seen.items() if alive.get(k) is not customer]:
+                del seen[key]
+
+
+def per_customer(fn: Callable[Concatenate[Customer, P], R]) -> Callable[Concatenate[Customer, P], R]:
+    """`fn(customer, *args)`, found again for the same customer object and equal arguments.
+
+    Arguments are hashed on every call: settings keep their hash (`Settings.__hash__`).
+    """
+    seen: dict[int, tuple[Customer, dict[Any, Any]]] = {}  # id(customer) -> it, its results
+    _PER_CUSTOMER.append(seen)
+
+    @functools.wraps(fn)
+    def cached(customer: Customer, *args: P.args, **kwargs: P.kwargs) -> R:
+        if not _keeping[0] or kwargs:
+            return fn(customer, *args, **kwargs)
+        mine = seen.get(id(customer))
+        if mine is None or mine[0] is not customer:
+            seen[id(customer)] = mine = customer, {}
+        results = mine[1]
+        if args not in results:
+            results[args] = fn(customer, *args, **kwargs)  # (no kwargs here)
+        result: R = results[args]
+        return result
 
     return cached  # type: ignore[return-value]  # functools.wraps hides the signature from mypy

@@ -7,7 +7,7 @@ they carry what those stages need and nothing that ties them to I/O.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -243,6 +243,20 @@ class Settings:
     keep_chinese_ids: bool = False
     # Fields `build --redact` leaves out: `contacts.phone`, `id_number`, `body`, `log`, ...
     private: tuple[str, ...] = ()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __getstate__(self) -> dict[str, object]:
+        """The fields alone, without what `cached_property` added: the settings are part of
+        every page's key, which must not change because a property was asked for."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @cached_property
+    def _hash(self) -> int:
+        """Computed once: per-customer results are found by the settings, thousands of times
+        a build (`memo.per_customer`)."""
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
 
     @cached_property
     def _stage_map(self) -> dict[str, Decimal | None]:

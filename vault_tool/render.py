@@ -75,11 +75,6 @@ class Row:
         return self.customer.id
 
 
-def make_rows(vault: Vault, today: date) -> list[Row]:
-    return [make_row(customer, vault.settings, today)
-            for customer in sorted(vault.customers, key=lambda c: (c.name.casefold(), c.id))]
-
-
 def make_row(customer: Customer, settings: Settings, today: date) -> Row:
     plan = follow_up(customer, settings, today)
     return Row(customer, plan, last_contact(customer, today),
@@ -317,7 +312,7 @@ def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Sectio
     follow = board(vault, today)
 
     def home() -> Iterator[Page]:
-        yield page("index.html", "index.html", rows=make_rows(vault, today), board=follow,
+        yield page("index.html", "index.html", customer_count=len(vault.customers), board=follow,
                    active="home", filters=filter_options(vault),
                    home=views.home(vault, today, follow))
 
@@ -349,7 +344,9 @@ def site_sections(r: Renderer, vault: Vault) -> tuple[list[Section], list[Sectio
 
     def value() -> Iterator[Page]:
         v = views.value_page(vault, today)
-        yield page("value.html", "value.html", v=_summary(v), active="value_churn",
+        # Without every scored customer's row, which only value/rfm-N.html show.
+        summary = _summary(replace(v, rfm=replace(v.rfm, rows=())))
+        yield page("value.html", "value.html", v=summary, active="value_churn",
                    dormant_after=str(vault.settings.dormant_after))
         yield from _list_pages(page, v.lists)
 

@@ -86,6 +86,9 @@ def load_vault(root: Path, today: date, cache: NoteCache | None = None) -> Vault
 def _load_cached(root: Path, config: tuple[bytes | None, list[Problem]], today: date,
                  cache: NoteCache) -> Vault:
     settings, head = read_settings(config)
+    if settings == cache.settings:  # the same object, rebuild after rebuild: results kept
+        settings = cache.settings  # per customer are found by it at the cost of an `is`
+    cache.settings = settings
     cache.use_context(note_context(config[0]))
     paths = find_notes(root)
     cache.keep_only(set(paths))
