@@ -8,16 +8,20 @@ from pathlib import Path
 import pytest
 from gitrepo import ALICE, BOB, WANG, Repo, isolated_git, run_git
 
+from vault_tool import workers
+from vault_tool.asof import load_at, resolve
 from vault_tool.changes import Change
 from vault_tool.history import (
     Commit,
     FileEvent,
     customer_history,
     lineage,
+    note_timeline,
     parse_log,
     read_log,
     read_objects,
     repo_state,
+    vault_history,
 )
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
@@ -277,3 +281,39 @@ def test_read_objects_in_bulk(tmp_path: Path) -> None:
     assert found["HEAD:vault.yml"][1] == b"name: X\n"
     assert "HEAD:missing.md" not in found
     assert read_objects(str(tmp_path), []) == {}
+
+
+def test_a_history_read_on_every_core_equals_one_read_here(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first reading of a long history parses thousands of versions in worker processes."""
+    if not workers.worth_forking(1, 1):
+        pytest.skip("this machine cannot fork worker processes (one core, or not Linux)")
+    repo = Repo(tmp_path)
+    scripted(repo)
+    for number in range(6):  # more versions, some with a broken note, some in another vault.yml
+        repo.write(f"customers/c{number}.md", ACME.replace("Acme Ltd", f"C{number}")
+                   + ("- 2026-13-01 call: no such month\n" if number % 2 else ""))
+        if number == 3:
+            repo.write("vault.yml", "stages:\n  - proposal: 0.3\n  - won: 1\n  - lost: 0\n")
+        repo.commit(f"c{number}", ALICE, f"2026-06-0{number + 1}T10:00:00+01:00")
+    for number in (3, 4):
+        repo.write(f"customers/c{number}.md", ACME.replace("Acme Ltd", f"C{number}").replace(
+            "proposal", "won") + "- 2026-06-09 visit: signed\n")
+    repo.commit("c3 and c4 signed", BOB, "2026-06-09T10:00:00+01:00")
+    state = repo_state(tmp_path)
+
+    def read() -> tuple[object, ...]:
+        return (vault_history(tmp_path), note_timeline(state),
+                load_at(state, resolve(state, "HEAD~3"), TODAY))
+
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 10**9)
+    here = read()
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
+    assert read() == here
+    # And the same as one customer's history, read without reading ahead.
+    entries = here[0].entries  # type: ignore[attr-defined]
+    for path in ("customers/export/acme-trading.md", "customers/c3.md", "customers/c4.md"):
+        alone = customer_history(tmp_path, Path(path).stem, TODAY).entries
+        assert len(alone) >= 2 and entries[path][:-1] == alone[:-1]  # but the file's creation
+    assert [v.deals for v in here[1] if v.new_path == "customers/c4.md"] == [  # type: ignore[attr-defined]
+        (("2027 supply", "proposal"),), (("2027 supply", "won"),)]

@@ -206,18 +206,17 @@ def _match(old: list[dict[str, Any]], new: list[dict[str, Any]], key: Any
 def _multiset_changes(field: str, old: list[dict[str, Any]], new: list[dict[str, Any]]
                       ) -> list[Change]:
     """Items without a name (log entries, purchases): added and removed as wholes."""
-    def keyed(items: Iterable[dict[str, Any]]) -> Counter[str]:
-        return Counter(json.dumps(i, sort_keys=True, ensure_ascii=False) for i in items)
-
-    gone, came = keyed(old) - keyed(new), keyed(new) - keyed(old)
+    if old == new:  # most versions leave the log or the purchases as they were
+        return []
+    old_keys = [json.dumps(i, sort_keys=True, ensure_ascii=False) for i in old]
+    new_keys = [json.dumps(i, sort_keys=True, ensure_ascii=False) for i in new]
+    gone, came = Counter(old_keys) - Counter(new_keys), Counter(new_keys) - Counter(old_keys)
     changes = []
-    for item in old:
-        text = json.dumps(item, sort_keys=True, ensure_ascii=False)
+    for item, text in zip(old, old_keys, strict=True):
         if gone[text]:
             gone[text] -= 1
             changes.append(Change(field, item, None, "removed"))
-    for item in new:
-        text = json.dumps(item, sort_keys=True, ensure_ascii=False)
+    for item, text in zip(new, new_keys, strict=True):
         if came[text]:
             came[text] -= 1
             changes.append(Change(field, None, item, "added"))

@@ -36,6 +36,7 @@ from .model import Settings, Vault
 from .parse import parse_note
 from .validate import build_customer
 from .vault import CUSTOMERS_DIR, customer_id, find_notes, is_note_name
+from .workers import gc_paused, run_chunks
 
 NO_BLOB = "0" * 40
 RECORD, FIELD = "\x1e", "\x00"
@@ -419,6 +420,14 @@ class Kept:
     then: dict[tuple[str, date], Vault] = field(default_factory=dict)
 
 
+def read_version(path: str, data: bytes, settings: Settings, when: date) -> Version:
+    """One version of a note, as `history` compares it with the next."""
+    customer, problems = build_customer(customer_id(path), path, parse_note(data, path), settings,
+                                        when)
+    first_error = next((p for p in problems if p.severity == "error"), None)
+    return Version(path, customer, None if customer else first_error, blob_id(data))
+
+
 class _Reader:
     """Turns blobs into versions of a note, with the settings of the commit they belong to."""
 
@@ -445,24 +454,45 @@ class _Reader:
             return None
         digest = blob_id(data)
         self.used.add((path, digest))
+        if not self._known(path, digest, settings):
+            self._versions[(path, digest)] = settings, read_version(path, data, settings, when)
+        return self._versions[(path, digest)][1]
+
+    def _known(self, path: str, digest: str, settings: Settings) -> bool:
         known = self._versions.get((path, digest))
-        if known is not None and (known[0] is settings or known[0] == settings):
-            return known[1]
-        note = parse_note(data, path)
-        customer, problems = build_customer(customer_id(path), path, note, settings, when)
-        first_error = next((p for p in problems if p.severity == "error"), None)
-        version = Version(path, customer, None if customer else first_error, digest)
-        self._versions[(path, digest)] = settings, version
-        return version
+        return known is not None and (known[0] is settings or known[0] == settings)
 
     def blob(self, sha: str | None) -> bytes | None:
         return self.objects[sha][1] if sha and sha in self.objects else None
 
-    def entry(self, commit: Commit, event: FileEvent) -> HistoryEntry:
+    def _sides(self, commit: Commit, event: FileEvent
+               ) -> tuple[tuple[str | None, bytes | None, Settings, date], ...]:
+        """The note before and after the commit: path, bytes, settings, the commit's day."""
         when = datetime.fromisoformat(commit.date).date()
         parent = commit.parents[0] if commit.parents else None
-        old = self.version(event.old_path, self.blob(event.old_blob), self.settings(parent), when)
-        new = self.version(event.new_path, self.blob(event.new_blob), self.settings(commit.hash), when)
+        return ((event.old_path, self.blob(event.old_blob), self.settings(parent), when),
+                (event.new_path, self.blob(event.new_blob), self.settings(commit.hash), when))
+
+    def read_ahead(self, changes: Iterable[tuple[Commit, FileEvent]]) -> None:
+        """Parse on every core the versions that `entry` will ask for (a first reading of a
+        long history parses thousands), each with the settings and day it first gets."""
+        todo: dict[tuple[str, str], tuple[str, bytes, Settings, date]] = {}
+        for commit, event in changes:
+            for path, data, settings, when in self._sides(commit, event):
+                if path is not None and data is not None:
+                    key = path, blob_id(data)
+                    if key not in todo and not self._known(*key, settings):
+                        todo[key] = path, data, settings, when
+        tasks = list(todo.values())
+        with gc_paused():
+            versions = run_chunks(lambda chunk: [read_version(*task) for task in chunk], tasks)
+        for key, task, version in zip(todo, tasks, versions, strict=True):
+            self._versions[key] = task[2], version
+
+    def entry(self, commit: Commit, event: FileEvent) -> HistoryEntry:
+        (old_path, old_data, old_settings, when), new_side = self._sides(commit, event)
+        old = self.version(old_path, old_data, old_settings, when)
+        new = self.version(*new_side)
         boundary = commit.hash in self.state.shallow
         return HistoryEntry(commit.hash, commit.short, commit.author, commit.email, commit.date,
                             commit.message, event.new_path or event.old_path or "",
@@ -535,16 +565,21 @@ def note_timeline(state: RepoState, kept: Kept | None = None) -> tuple[NoteVersi
         kept.deals_settings, kept.deals = settings, {}
         objects.update(read_objects(state.top, [b for b in blobs if b not in objects]))
     parsed = kept.deals
-    versions = []
-    for commit in commits:
-        day = datetime.fromisoformat(commit.date).date()
+    days = [datetime.fromisoformat(commit.date).date() for commit in commits]
+    todo: dict[str, tuple[str, tuple[str, bytes] | None, Settings, date]] = {}
+    for commit, day in zip(commits, days, strict=True):
         for event in commit.events:
-            deals = None
-            if event.new_path and event.new_blob:
-                if event.new_blob not in parsed:
-                    parsed[event.new_blob] = _deal_stages(event.new_path, objects.get(event.new_blob),
-                                                          settings, day)
-                deals = parsed[event.new_blob]
+            if event.new_path and event.new_blob and event.new_blob not in parsed:
+                todo.setdefault(event.new_blob, (event.new_path, objects.get(event.new_blob),
+                                                 settings, day))
+    tasks = list(todo.values())
+    with gc_paused():  # on every core: a first reading parses every version of every note
+        parsed.update(zip(todo, run_chunks(lambda chunk: [_deal_stages(*t) for t in chunk], tasks),
+                          strict=True))
+    versions = []
+    for commit, day in zip(commits, days, strict=True):
+        for event in commit.events:
+            deals = parsed[event.new_blob] if event.new_path and event.new_blob else None
             versions.append(NoteVersion(day, event.old_path, event.new_path, deals))
     seen = set(blobs)
     kept.deals = {blob: deals for blob, deals in parsed.items() if blob in seen}  # a rewritten history
@@ -593,6 +628,7 @@ def vault_history(vault_root: Path, limit: int = 20, kept: Kept | None = None) -
                if not _created(e) and key(c, e) not in known]
     specs = [spec for spec in _specs(state, changed, "") if not spec.startswith("HEAD:")]
     reader = _Reader(state, read_objects(state.top, specs), kept.versions if kept else None)
+    reader.read_ahead(changed)
 
     def entry(commit: Commit, event: FileEvent) -> HistoryEntry:
         if _created(event):
