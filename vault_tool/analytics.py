@@ -302,7 +302,6 @@ def segment_keys(settings: Settings) -> tuple[str, ...]:
     return BUILT_IN_KEYS + tuple(enums)
 
 
-@per_customer
 def segment_values(customer: Customer, key: str) -> tuple[str | None, ...]:
     """The groups a customer falls in: one per distinct tag, else one value (None when unset)."""
     if key == "tag":

@@ -54,7 +54,7 @@ def per_vault(fn: Callable[Concatenate[Vault, P], R]) -> Callable[Concatenate[Va
     return cached  # type: ignore[return-value]  # functools.wraps hides the signature from mypy
 
 
-_PER_CUSTOMER: list[dict[int, tuple[Customer, dict[Any, Any]]]] = []
+_PER_CUSTOMER: list[dict[Any, tuple[Customer, Any]]] = []
 _keeping = [0]  # how many `customers_kept` are open: results are kept only inside one
 
 
@@ -69,29 +69,31 @@ def customers_kept(customers: Iterable[Customer]) -> Iterator[None]:
         _keeping[0] -= 1
         alive = {id(c): c for c in customers}
         for seen in _PER_CUSTOMER:
-            for key in [k for k, (customer, _) in seen.items() if alive.get(k) is not customer]:
+            for key in [k for k, (customer, _) in seen.items() if alive.get(k[0]) is not customer]:
                 del seen[key]
 
 
 def per_customer(fn: Callable[Concatenate[Customer, P], R]) -> Callable[Concatenate[Customer, P], R]:
     """`fn(customer, *args)`, found again for the same customer object and equal arguments.
 
-    Arguments are hashed on every call: settings keep their hash (`Settings.__hash__`).
+    Arguments are hashed on every call: settings keep their hash (`Settings.__hash__`). One
+    flat dict per function: about 170 bytes a result, 10 MB for five functions at 10,000
+    customers.
     """
-    seen: dict[int, tuple[Customer, dict[Any, Any]]] = {}  # id(customer) -> it, its results
+    seen: dict[Any, tuple[Customer, Any]] = {}  # (id(customer), *args) -> it, its result
     _PER_CUSTOMER.append(seen)
 
     @functools.wraps(fn)
     def cached(customer: Customer, *args: P.args, **kwargs: P.kwargs) -> R:
         if not _keeping[0] or kwargs:
             return fn(customer, *args, **kwargs)
-        mine = seen.get(id(customer))
-        if mine is None or mine[0] is not customer:
-            seen[id(customer)] = mine = customer, {}
-        results = mine[1]
-        if args not in results:
-            results[args] = fn(customer, *args, **kwargs)  # (no kwargs here)
-        result: R = results[args]
+        key = (id(customer), *args)
+        hit = seen.get(key)
+        if hit is not None and hit[0] is customer:
+            result: R = hit[1]
+            return result
+        result = fn(customer, *args, **kwargs)  # (no kwargs here)
+        seen[key] = customer, result
         return result
 
     return cached  # type: ignore[return-value]  # functools.wraps hides the signature from mypy
