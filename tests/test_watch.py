@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import signal
 import subprocess
 import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import TODAY, make_vault, start_live
 from tests.gitrepo import isolated_git
-from vault_tool.watch import Rebuild, Watcher, describe, relevant
+from vault_tool.watch import NEW_DAY, Rebuild, Watcher, describe, relevant
 
 QUIET = 0.15
 MAX_WAIT = 1.0
@@ -496,3 +498,59 @@ def test_watch_command_stops_cleanly_on_ctrl_c_or_kill(tmp_path: Path, stop: str
     assert "Traceback" not in text
     assert "1 file changed (acme.md)" in text
     assert "Acme New" in site.read_text(encoding="utf-8")
+
+
+def _section(page: str, anchor: str) -> str:
+    found = re.search(rf'<section id="{anchor}".*?</section>', page, re.S)
+    assert found is not None, anchor
+    return found.group(0)
+
+
+def test_the_site_is_rebuilt_when_the_day_changes(tmp_path: Path) -> None:
+    """Without --today, what is due today changes at midnight with no note saved."""
+    root = make_vault(tmp_path / "vault", {
+        "customers/acme.md": "---\nname: Acme\nstatus: active\nnext_follow_up: 2026-11-24\n---\n"})
+    out = tmp_path / "site"
+    now = [datetime(2026, 11, 23, 23, 59, 59, 700_000)]
+    reports: list[Rebuild] = []
+    watcher = Watcher(root, out, quiet=QUIET, max_wait=MAX_WAIT, report=reports.append,
+                      clock=lambda: now[0])
+    watcher.rebuild()
+    follow_ups = (out / "follow-ups.html").read_text(encoding="utf-8")
+    assert "Acme" in _section(follow_ups, "week") and "Acme" not in _section(follow_ups, "today")
+    watcher.start()
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        now[0] = datetime(2026, 11, 24, 0, 0, 1)  # the loop wakes about 0.3 s after its start
+        deadline = time.monotonic() + 10
+        while len(reports) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(SETTLE)
+    finally:
+        watcher.stop()
+        thread.join(5)
+    assert [r.changed for r in reports] == [(), (NEW_DAY,)]
+    assert describe(reports[1]).startswith("a new day: rebuilt in ")
+    follow_ups = (out / "follow-ups.html").read_text(encoding="utf-8")
+    assert "Acme" in _section(follow_ups, "today") and "Acme" not in _section(follow_ups, "week")
+    assert "2026-11-24" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("today", [None, TODAY])
+def test_no_rebuild_while_the_day_stays_or_when_today_is_fixed(
+        tmp_path: Path, today: date | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vault_tool.watch.DAY_CHECK", 0.05)  # look at the date often
+    root = make_vault(tmp_path / "vault", {"customers/acme.md": note("Acme")})
+    now = [datetime(2026, 11, 23, 12, 0)]
+    reports: list[Rebuild] = []
+    watcher = Watcher(root, tmp_path / "site", today, report=reports.append, clock=lambda: now[0])
+    watcher.rebuild()
+    if today is not None:
+        now[0] = datetime(2026, 11, 25, 9, 0)  # --today holds whatever the clock says
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    watcher.stop()
+    thread.join(5)
+    assert len(reports) == 1

@@ -16,7 +16,7 @@ from .autocommit import commit_changed_notes
 from .build import BuildRefused, check_output
 from .cli import EXIT_OK, EXIT_PROBLEMS, HISTORY_MISSING, cli, today_option, vault_root
 from .history import GitFailed
-from .watch import HEAD_MOVED, Rebuild, Watcher, describe
+from .watch import HEAD_MOVED, NEW_DAY, Rebuild, Watcher, describe
 
 
 def _echo(rebuild: Rebuild) -> None:
@@ -31,7 +31,7 @@ def committing(root: Path, today: date | None) -> Callable[[Rebuild], None]:
     def report(rebuild: Rebuild) -> None:
         _echo(rebuild)
         if not rebuild.changed or rebuild.failure is not None or rebuild.errors \
-                or rebuild.changed == (HEAD_MOVED,):  # a commit of its own, or someone's
+                or rebuild.changed in ((HEAD_MOVED,), (NEW_DAY,)):  # no note was saved
             return
         try:
             message = commit_changed_notes(root, today or date.today())
@@ -116,7 +116,8 @@ def watch(ctx: click.Context, output: str | None, with_history: bool | None, com
     folder. Prints one line per rebuild: what changed, how long it took, the
     problem count. A broken note shows up on the problems page; a build that
     fails keeps the last good site. Without --today, each rebuild uses the
-    date of the moment. With --commit, each rebuild with no errors commits the
+    date of the moment, and the dashboard is rebuilt at midnight, when what
+    is due today changes. With --commit, each rebuild with no errors commits the
     customer notes that changed, as the configured git user, with a message
     such as `acme: status: prospect → active; log +1`; nothing else is
     committed.

@@ -17,6 +17,10 @@ A save that truncates a note and then writes it leaves the note empty for a mome
 changed note is empty (0 bytes) when the quiet period ends, the loop waits one more quiet
 period before building, so the dashboard does not show the customer as erased in between.
 A note that is still empty after that is built as it is (and reported as a problem).
+
+Without `--today`, the day is an input too: what is due today, overdue or going cold
+changes at midnight with no note saved. The loop wakes at the local midnight (and once a
+minute, in case the machine slept through it) and rebuilds when the date has changed.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -47,6 +51,8 @@ from .views import SiteHistory
 TEMPLATES_DIR = OVERRIDES_DIR
 QUIET = 0.1  # seconds without events before a rebuild
 MAX_WAIT = 2.0  # ...but never later than this after the first event of a burst
+DAY_CHECK = 60.0  # seconds between looks at the date: a suspended machine misses midnight
+NEW_DAY = "a new day"  # what `watch` says changed when the date did
 
 
 @dataclass(frozen=True)
@@ -176,14 +182,17 @@ class Watcher:
     def __init__(self, root: Path, out: Path, today: date | None = None, *,
                  quiet: float = QUIET, max_wait: float = MAX_WAIT,
                  report: Callable[[Rebuild], None] = lambda r: None,
-                 keep_memo: bool = True, history: bool | None = None) -> None:
+                 keep_memo: bool = True, history: bool | None = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
         """`keep_memo` False: the output folder is temporary (serve's), so what its pages
         were made from is not worth keeping in .vault-tool-cache/ after the session.
         `history` is `build --history/--no-history`: by default git's history is shown when
-        the vault is its own repository's root."""
+        the vault is its own repository's root. `clock` gives the local time (tests set it)."""
         self.root = root.resolve()
         self.out = out.resolve()
         self.today = today
+        self.clock = clock
+        self.day: date | None = None  # the day of the last rebuild
         self.quiet, self.max_wait = quiet, max_wait
         self.report = report
         self.changes = Changes()
@@ -206,7 +215,8 @@ class Watcher:
     def rebuild(self, changed: tuple[str, ...] = ()) -> Rebuild:
         """One build; an exception is reported, and the last good site stays as it was."""
         started = time.perf_counter()
-        when = self.today or date.today()
+        when = self.today or self.clock().date()
+        self.day = when
         try:
             vault = load_vault(self.root, when, self.notes)
             result, broken = build_with_look(vault, self.out, when, self.root,
@@ -312,7 +322,10 @@ class Watcher:
     def run(self) -> None:
         """The one loop: wait for a change, debounce, rebuild; until `stop`."""
         while not self.stopping.is_set():
-            self.changes.flag.wait()
+            if not self.changes.flag.wait(self._until_midnight()):
+                if self.today is None and self.clock().date() != self.day:
+                    self.rebuild((NEW_DAY,))
+                continue
             if self.stopping.is_set():
                 break
             self._settle()
@@ -320,6 +333,15 @@ class Watcher:
                 break
             self._watch_folders()
             self.rebuild(self.changes.take())
+
+    def _until_midnight(self) -> float | None:
+        """Seconds to wait for a change before looking at the date again (None: forever,
+        when `--today` fixed it)."""
+        if self.today is not None:
+            return None
+        now = self.clock()
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+        return max(0.0, min(DAY_CHECK, (midnight - now).total_seconds() + 0.01))
 
     def _settle(self) -> None:
         """Wait for QUIET seconds without events (at most MAX_WAIT), then once more if a
@@ -367,6 +389,8 @@ def describe(rebuild: Rebuild) -> str:
         what = "built"
     elif rebuild.changed == (HEAD_MOVED,):
         what = "git HEAD moved"
+    elif rebuild.changed == (NEW_DAY,):
+        what = NEW_DAY
     else:
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         what = f"{len(names)} file{'s' if len(names) != 1 else ''} changed ({shown})"
